@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from analyzer.cli import csr, parse, rules, suggest
+
 app = typer.Typer(
     name="certriage",
     help="Tell, for every failed or stuck certificate order, what went wrong, who must fix it, and how.",
@@ -16,6 +18,10 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """certriage reads exported CA-integration logs and explains failed certificate orders."""
+
+
+for _register in (parse.register, rules.register, csr.register, suggest.register):
+    _register(app)
 
 
 def main() -> None:
