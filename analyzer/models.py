@@ -93,7 +93,8 @@ class ConnectorHealth(_Model):
     status: str | None
     first_failure: datetime | None
     last_success: datetime | None
-    causes: dict[str, int] = Field(default_factory=dict)
+    causes: dict[str, int] = Field(default_factory=dict)  # cause -> lines of this connector's own log
+    order_causes: dict[str, int] = Field(default_factory=dict)  # cause -> orders on this connector
     orders_affected: int = 0
     endpoint: str | None = None
     ca_type: str | None = None
@@ -144,3 +145,14 @@ class Report(_Model):
     unknown_clusters: list[UnknownCluster] = Field(default_factory=list)
     benign: dict[str, int] = Field(default_factory=dict)  # benign rule id -> lines explained away
     security_findings: list[SecurityFinding] = Field(default_factory=list)
+
+
+SCHEMA_FILE = "report-v1.schema.json"
+
+
+def report_json_schema() -> dict[str, object]:
+    """The JSON Schema of the report contract, generated from the models (shipped as SCHEMA_FILE)."""
+    schema = Report.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"certriage/{SCHEMA_FILE}"
+    return schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from analyzer.cli import csr, parse, rules, suggest
+from analyzer.cli import analyze, csr, parse, rules, suggest
 
 app = typer.Typer(
     name="certriage",
@@ -20,7 +20,13 @@ def _root() -> None:
     """certriage reads exported CA-integration logs and explains failed certificate orders."""
 
 
-for _register in (parse.register, rules.register, csr.register, suggest.register):
+for _register in (
+    analyze.register,
+    parse.register, 
+    rules.register,
+    csr.register,
+    suggest.register,
+):
     _register(app)
 
 

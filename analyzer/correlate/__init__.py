@@ -1,0 +1,72 @@
+"""Triage: link each order to its own and its connector's events, and decide one explained verdict per order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import polars as pl
+
+from analyzer.correlate.connectors import connector_health
+from analyzer.correlate.linking import candidates, effective_findings
+from analyzer.correlate.orders import ORDER_KEY, build_orders, is_error_event, with_order_key
+from analyzer.correlate.verdict import decide, eligible_orders
+from analyzer.schema import EVENT_INDEX
+
+__all__ = ["ORDER_KEY", "Triage", "TriageOptions", "triage"]
+
+
+@dataclass(frozen=True, slots=True)
+class TriageOptions:
+    link_window: timedelta = timedelta(minutes=15)
+    pending_after: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """Everything triage decided, still as frames (the report boundary turns them into models)."""
+
+    keyed: pl.DataFrame  # events with order_key
+    orders: pl.DataFrame  # every order seen
+    candidates: pl.DataFrame
+    verdicts: pl.DataFrame  # one row per order that gets a verdict
+    runner_ups: pl.DataFrame
+    connectors: pl.DataFrame
+    unknown_rows: pl.DataFrame  # error / failed-state events no rule (benign included) explains
+    effective: pl.DataFrame = field(repr=False)  # findings after benign rules explained lines away
+
+
+def triage(
+    events: pl.DataFrame,
+    findings: pl.DataFrame,
+    options: TriageOptions | None = None,
+    extra_candidates: pl.DataFrame | None = None,
+) -> Triage:
+    """Decide verdicts. `extra_candidates` (same columns as linking candidates) come from decoded facts."""
+    opts = options or TriageOptions()
+    keyed = with_order_key(events)
+    orders = build_orders(keyed)
+    effective = effective_findings(findings)
+    found = candidates(findings, keyed, orders, opts.link_window)
+    if extra_candidates is not None and extra_candidates.height:
+        found = pl.concat([found, extra_candidates.select(found.columns)], how="vertical_relaxed")
+    newest = keyed.get_column("ts").max()
+    eligible = eligible_orders(
+        orders,
+        found.get_column(ORDER_KEY).unique(),
+        newest if newest is not None else None,  # type: ignore[arg-type]
+        opts.pending_after,
+    )
+    decision = decide(eligible, found, opts.link_window)
+    explained = findings.get_column(EVENT_INDEX).unique().implode()
+    unknown_rows = keyed.filter(is_error_event() & ~pl.col(EVENT_INDEX).is_in(explained))
+    return Triage(
+        keyed=keyed,
+        orders=orders,
+        candidates=found,
+        verdicts=decision.verdicts,
+        runner_ups=decision.runner_ups,
+        connectors=connector_health(keyed, effective, decision.verdicts),
+        unknown_rows=unknown_rows,
+        effective=effective,
+    )

@@ -1,0 +1,55 @@
+"""Connector health: status, first failure, last success and causes per CA connector, orders or not."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analyzer.schema import EVENT_INDEX, Kind, Level
+
+_QUIET_LEVELS = [Level.DEBUG.value, Level.INFO.value]
+
+
+def connector_health(keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """One row per connector seen anywhere: its log's causes by event, and the verdicts it carries."""
+    connector_events = keyed.filter(pl.col("connector").is_not_null()).sort(
+        ["ts", "source_file", "line"], nulls_last=True
+    )
+    is_connector_log = pl.col("kind") == Kind.CONNECTOR.value
+    flagged = effective.select(EVENT_INDEX, "cause").unique(subset=EVENT_INDEX, keep="first")
+    with_cause = connector_events.join(flagged, on=EVENT_INDEX, how="left", maintain_order="left")
+    success = (
+        pl.col("cause").is_null()
+        & pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(True)
+        & (pl.col("http_status").is_null() | (pl.col("http_status") < 400))
+        & (pl.col("state").cast(pl.String).is_null() | (pl.col("state").cast(pl.String) == "issued"))
+    )
+    health = with_cause.group_by("connector").agg(
+        pl.col("status").filter(is_connector_log).drop_nulls().last().alias("status"),
+        pl.col("endpoint").drop_nulls().last().alias("endpoint"),
+        pl.col("ca_type").drop_nulls().last().alias("ca_type"),
+        pl.col("ts").filter(pl.col("cause").is_not_null()).min().alias("first_failure"),
+        pl.col("ts").filter(success).max().alias("last_success"),
+    )
+    log_causes = (
+        with_cause.filter(is_connector_log & pl.col("cause").is_not_null())
+        .group_by("connector", "cause")
+        .len()
+        .group_by("connector")
+        .agg(pl.struct("cause", "len").sort_by("cause").alias("log_causes"))
+    )
+    order_causes = (
+        verdicts.filter(pl.col("connector").is_not_null())
+        .group_by("connector", "root_cause")
+        .len()
+        .group_by("connector")
+        .agg(
+            pl.struct(pl.col("root_cause").alias("cause"), "len").sort_by("root_cause").alias("order_causes"),
+            pl.col("len").sum().alias("orders_affected"),
+        )
+    )
+    return (
+        health.join(log_causes, on="connector", how="left")
+        .join(order_causes, on="connector", how="left")
+        .with_columns(pl.col("orders_affected").fill_null(0))
+        .sort("connector")
+    )

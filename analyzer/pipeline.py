@@ -1,0 +1,163 @@
+"""The analysis pipeline: read logs, evaluate rules, triage orders, cluster the unknown, assemble the Report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from analyzer.correlate import Triage, TriageOptions, triage
+from analyzer.correlate.assembly import assemble
+from analyzer.engine import evaluate
+from analyzer.errors import InputError
+from analyzer.models import Accounting, InputFile, Report, SecurityFinding
+from analyzer.readers import ReadOptions, ReadResult, read_logs
+from analyzer.redact import Redactor, find_private_keys, redact_report
+from analyzer.report import verdicts_frame
+from analyzer.ruleset import RuleSet, load_ruleset
+from analyzer.schema import EVENT_INDEX, Kind
+from analyzer.unknowns import cluster_unknowns
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    rules: Sequence[Path] | None = None
+    kind: Kind | None = None
+    tz: str = "UTC"
+    formats_file: Path | None = None
+    link_window: timedelta = timedelta(minutes=15)
+    pending_after: timedelta = timedelta(hours=24)
+    since: datetime | None = None
+    until: datetime | None = None
+    redact: bool = True
+    extra_redactions: Sequence[str] = ()
+    generated_at: datetime | None = None  # fixed clock for golden outputs
+
+
+@dataclass
+class Analysis:
+    """A finished analysis: the Report and the frames it came from (for the Python API and the CLI)."""
+
+    report: Report
+    events: pl.DataFrame
+    findings: pl.DataFrame
+    triage: Triage
+    unknown_rows: pl.DataFrame  # unexplained events with their cluster_id
+    read: ReadResult = field(repr=False)
+
+    @property
+    def verdicts(self) -> pl.DataFrame:
+        """One row per order verdict, as a Polars frame."""
+        return verdicts_frame(self.report)
+
+
+def _inputs(read: ReadResult) -> tuple[list[InputFile], Accounting]:
+    inputs = [
+        InputFile(
+            path=f.path,
+            kind=f.kind.value,
+            format=f.format,
+            confidence=f.confidence,
+            lines=f.lines,
+            events=f.events,
+            unparsed_lines=f.unparsed_lines,
+            skipped=f.skipped,
+            problems=[d.render() for d in f.problems],
+        )
+        for f in read.files
+    ]
+    accounting = Accounting(
+        files=len(read.files),
+        lines_read=sum(f.lines for f in read.files),
+        events=sum(f.events for f in read.files),
+        unparsed_lines=sum(f.unparsed_lines for f in read.files),
+        lines_skipped=sum(f.skipped_lines for f in read.files),
+        files_skipped=[f"{f.path}: {f.skipped}" for f in read.files if f.skipped and f.events == 0],
+    )
+    return inputs, accounting
+
+
+def _window(events: pl.DataFrame, since: datetime | None, until: datetime | None) -> pl.DataFrame:
+    keep = pl.lit(value=True)
+    if since is not None:
+        keep = keep & (pl.col("ts").is_null() | (pl.col("ts") >= since))
+    if until is not None:
+        keep = keep & (pl.col("ts").is_null() | (pl.col("ts") <= until))
+    return events.filter(keep)
+
+
+def _benign_counts(findings: pl.DataFrame) -> dict[str, int]:
+    counts = findings.filter(pl.col("benign")).group_by("rule_id").len().sort("rule_id")
+    return {r["rule_id"]: r["len"] for r in counts.iter_rows(named=True)}
+
+
+def _security(events: pl.DataFrame) -> list[SecurityFinding]:
+    keys = find_private_keys(events)
+    return [
+        SecurityFinding(
+            kind="private_key_in_log",
+            file=r["source_file"],
+            line=r["line"],
+            message="A private key PEM block is written in this log: treat the key as compromised, "
+            "revoke its certificates and rotate it; remove the log from shared places.",
+        )
+        for r in keys.iter_rows(named=True)
+    ]
+
+
+def analyze_read(
+    read: ReadResult, ruleset: RuleSet, options: AnalyzeOptions | None = None
+) -> Analysis:
+    """Analyse logs that were already read."""
+    opts = options or AnalyzeOptions()
+    events = _window(read.events, opts.since, opts.until).with_row_index(EVENT_INDEX)
+    findings = evaluate(ruleset, events)
+    result = triage(events, findings, TriageOptions(opts.link_window, opts.pending_after))
+    assignments, clusters = cluster_unknowns(result.unknown_rows)
+    unknown_rows = result.unknown_rows.join(assignments, on=EVENT_INDEX, how="left")
+
+    def lookup(rule_id: str) -> tuple[str, str, str]:
+        rule = ruleset.get(rule_id)
+        return rule.title, rule.severity.value, rule.fix
+
+    inputs, accounting = _inputs(read)
+    report = assemble(
+        result,
+        generated_at=opts.generated_at or datetime.now(UTC),
+        inputs=inputs,
+        accounting=accounting,
+        timezone=read.tz,
+        lookup=lookup,
+        clusters=clusters,
+        benign=_benign_counts(findings),
+        security=_security(events),
+    )
+    if opts.redact:
+        report = redact_report(report, Redactor(opts.extra_redactions))
+    return Analysis(
+        report=report,
+        events=events,
+        findings=findings,
+        triage=result,
+        unknown_rows=unknown_rows,
+        read=read,
+    )
+
+
+def analyze_paths(
+    paths: Sequence[str | Path],
+    options: AnalyzeOptions | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Analysis:
+    """Read every path and analyse it; raises InputError when nothing at all could be read."""
+    opts = options or AnalyzeOptions()
+    ruleset = load_ruleset(list(opts.rules) if opts.rules else None)
+    read = read_logs(
+        paths, ReadOptions(kind=opts.kind, tz=opts.tz, formats_file=opts.formats_file), progress
+    )
+    if read.nothing_read:
+        raise InputError(read.diagnostics)
+    return analyze_read(read, ruleset, opts)
