@@ -19,6 +19,7 @@ from analyzer.redact import Redactor, find_private_keys, redact_report
 from analyzer.report import verdicts_frame
 from analyzer.ruleset import RuleSet, load_ruleset
 from analyzer.schema import EVENT_INDEX, Kind
+from analyzer.taxonomy import cause
 from analyzer.unknowns import cluster_unknowns
 
 
@@ -119,8 +120,13 @@ def analyze_read(
     assignments, clusters = cluster_unknowns(result.unknown_rows)
     unknown_rows = result.unknown_rows.join(assignments, on=EVENT_INDEX, how="left")
 
-    def lookup(rule_id: str) -> tuple[str, str, str]:
-        rule = ruleset.get(rule_id)
+    def lookup(rule_id: str, cause_id: str) -> tuple[str, str, str]:
+        rule = next((r for r in ruleset.rules if r.id == rule_id), None)
+        if rule is None:  # decoded evidence (analyzer.pki): the fix of the pack's best rule for that cause
+            same = sorted((r for r in ruleset.rules if r.cause == cause_id), key=lambda r: -r.priority)
+            if not same:
+                return cause(cause_id).meaning.capitalize(), "high", ""
+            rule = same[0]
         return rule.title, rule.severity.value, rule.fix
 
     inputs, accounting = _inputs(read)
@@ -134,6 +140,7 @@ def analyze_read(
         clusters=clusters,
         benign=_benign_counts(findings),
         security=_security(events),
+        notes=result.notes,
     )
     if opts.redact:
         report = redact_report(report, Redactor(opts.extra_redactions))

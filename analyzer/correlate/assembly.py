@@ -45,7 +45,7 @@ BUILTIN_FIXES: dict[str, tuple[str, str]] = {
     ),
 }
 
-FixLookup = Callable[[str], tuple[str, str, str]]  # rule id -> (title, severity, fix)
+FixLookup = Callable[[str, str], tuple[str, str, str]]  # rule id, cause -> (title, severity, fix)
 
 
 def _evidence_rows(result: Triage) -> pl.DataFrame:
@@ -116,7 +116,7 @@ def _verdict(
     root = row["root_cause"]
     entry = cause(root)
     if row["rule_id"] is not None:
-        title, severity, fix = lookup(row["rule_id"])
+        title, severity, fix = lookup(row["rule_id"], root)
     else:
         title, fix = BUILTIN_FIXES.get(root, BUILTIN_FIXES[UNKNOWN])
         severity = "medium"
@@ -165,12 +165,24 @@ def _counts(values: Sequence[str | None]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _connectors(result: Triage, onsets: dict[str, str]) -> list[ConnectorHealth]:
+def _onsets(result: Triage) -> dict[str, str]:
+    """Per connector, each cause that began right after a change line: when, and what changed."""
+    texts: dict[str, list[str]] = {}
+    changed = result.onsets.filter(pl.col("preceded_by").is_not_null()).sort("connector", "onset_ts")
+    for row in changed.iter_rows(named=True):
+        minutes = round((row["onset_ts"] - row["preceded_ts"]).total_seconds() / 60)
+        texts.setdefault(row["connector"], []).append(
+            f"{row['cause']} from {row['onset_ts']:%Y-%m-%d %H:%M}Z ({row['orders']} orders), "
+            f"{minutes} min after: {row['preceded_by'].strip()} ({row['preceded_at']})"
+        )
+    return {connector: "; ".join(parts) for connector, parts in texts.items()}
+
+
+def _connectors(result: Triage) -> list[ConnectorHealth]:
+    onsets = _onsets(result)
     out = []
     for row in result.connectors.iter_rows(named=True):
         causes = {c["cause"]: c["len"] for c in row["log_causes"] or []}
-        for c in row["order_causes"] or []:
-            causes.setdefault(c["cause"], 0)
         out.append(
             ConnectorHealth(
                 connector=row["connector"],
@@ -200,7 +212,6 @@ def assemble(
     benign: dict[str, int],
     security: list[SecurityFinding],
     notes: dict[str, list[str]] | None = None,
-    onsets: dict[str, str] | None = None,
 ) -> Report:
     """Build the Report from triage frames; verdicts in order-id order, as triage sorted them."""
     evidence = _grouped(_evidence_rows(result))
@@ -222,7 +233,7 @@ def assemble(
         inputs=inputs,
         accounting=accounting,
         orders=orders,
-        connectors=_connectors(result, onsets or {}),
+        connectors=_connectors(result),
         summary=Summary(
             orders_seen=result.orders.height,
             orders_failed=len(orders),
