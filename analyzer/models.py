@@ -1,4 +1,4 @@
-"""The serialised report (JSON contract, schema_version 1) as pydantic models: the one boundary object renderers read."""
+"""The serialised report (JSON contract, schema_version 1) as pydantic models, read by every renderer."""
 
 from __future__ import annotations
 
@@ -84,7 +84,9 @@ class OrderVerdict(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
     runner_ups: list[RunnerUp] = Field(default_factory=list)
     escalation: Escalation = Field(default_factory=Escalation)
-    notes: list[str] = Field(default_factory=list)  # decoded facts (CSR checks, serial compare, near-miss)
+    notes: list[str] = Field(
+        default_factory=list
+    )  # decoded facts (CSR checks, serial compare, near-miss)
     failed_at: datetime | None = None
 
 
@@ -93,7 +95,9 @@ class ConnectorHealth(_Model):
     status: str | None
     first_failure: datetime | None
     last_success: datetime | None
-    causes: dict[str, int] = Field(default_factory=dict)  # cause -> lines of this connector's own log
+    causes: dict[str, int] = Field(
+        default_factory=dict
+    )  # cause -> lines of this connector's own log
     order_causes: dict[str, int] = Field(default_factory=dict)  # cause -> orders on this connector
     orders_affected: int = 0
     endpoint: str | None = None
@@ -136,7 +140,9 @@ class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     generated_at: datetime
     timezone_assumed: str = "UTC"
-    time_span: list[datetime | None] = Field(default_factory=lambda: [None, None])
+    time_span: list[datetime | None] = Field(
+        default_factory=lambda: list[datetime | None]([None, None])
+    )
     inputs: list[InputFile]
     accounting: Accounting
     orders: list[OrderVerdict]
@@ -156,3 +162,11 @@ def report_json_schema() -> dict[str, object]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"certriage/{SCHEMA_FILE}"
     return schema
+
+
+if __name__ == "__main__":  # `python -m analyzer.models` regenerates the shipped schema
+    import json
+    from pathlib import Path
+
+    target = Path(__file__).with_name(SCHEMA_FILE)
+    target.write_text(json.dumps(report_json_schema(), indent=2, sort_keys=True) + "\n", "utf-8")

@@ -122,8 +122,12 @@ def analyze_read(
 
     def lookup(rule_id: str, cause_id: str) -> tuple[str, str, str]:
         rule = next((r for r in ruleset.rules if r.id == rule_id), None)
-        if rule is None:  # decoded evidence (analyzer.pki): the fix of the pack's best rule for that cause
-            same = sorted((r for r in ruleset.rules if r.cause == cause_id), key=lambda r: -r.priority)
+        if (
+            rule is None
+        ):  # decoded evidence (analyzer.pki): the fix of the pack's best rule for that cause
+            same = sorted(
+                (r for r in ruleset.rules if r.cause == cause_id), key=lambda r: -r.priority
+            )
             if not same:
                 return cause(cause_id).meaning.capitalize(), "high", ""
             rule = same[0]

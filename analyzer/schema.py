@@ -76,12 +76,12 @@ EVENT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 STRING_FIELDS = frozenset(
-    name for name, dtype in EVENT_SCHEMA.items() if dtype == pl.String() or isinstance(dtype, pl.Enum)
-)
-NUMERIC_FIELDS = frozenset(
     name
     for name, dtype in EVENT_SCHEMA.items()
-    if dtype in (pl.UInt32(), pl.Int32(), pl.Float64())
+    if dtype == pl.String() or isinstance(dtype, pl.Enum)
+)
+NUMERIC_FIELDS = frozenset(
+    name for name, dtype in EVENT_SCHEMA.items() if dtype in (pl.UInt32(), pl.Int32(), pl.Float64())
 )
 TIME_FIELDS = frozenset({"ts"})
 

@@ -47,33 +47,102 @@ class Cause:
 
 
 _CAUSES = [
-    Cause("connector.inactive", 1, Side.PLATFORM, "the CA connector is disabled / inactive / deactivated"),
+    Cause(
+        "connector.inactive",
+        1,
+        Side.PLATFORM,
+        "the CA connector is disabled / inactive / deactivated",
+    ),
     Cause("connector.bad_endpoint", 1, Side.PLATFORM, "base URL / API endpoint is wrong"),
     Cause("network.dns", 2, Side.NETWORK, "the CA host name does not resolve"),
     Cause("network.timeout", 2, Side.NETWORK, "connect or read timed out"),
-    Cause("network.refused", 2, Side.NETWORK, "nothing listens / port 443 blocked / host unreachable"),
+    Cause(
+        "network.refused", 2, Side.NETWORK, "nothing listens / port 443 blocked / host unreachable"
+    ),
     Cause("network.proxy", 2, Side.NETWORK, "the proxy rejects or breaks the connection"),
     Cause("network.tls", 2, Side.NETWORK, "TLS handshake or trust failure towards the CA"),
-    Cause("auth.expired_credentials", 3, Side.CA_ACCOUNT, "API key, token or service-account password has expired"),
+    Cause(
+        "auth.expired_credentials",
+        3,
+        Side.CA_ACCOUNT,
+        "API key, token or service-account password has expired",
+    ),
     Cause("auth.invalid_credentials", 3, Side.CA_ACCOUNT, "wrong or changed key/password/secret"),
-    Cause("auth.revoked_token", 3, Side.CA_ACCOUNT, "the access token / key was revoked or disabled at the CA"),
-    Cause("auth.insufficient_permissions", 3, Side.CA_ACCOUNT, "authenticated, but the account may not enroll / revoke / use the API"),
-    Cause("template.not_found", 4, Side.CA_CONFIG, "the template / profile / product does not exist or is not published at the CA"),
-    Cause("template.permission_denied", 4, Side.CA_CONFIG, "the template exists but is not enabled for this account"),
-    Cause("template.name_mismatch", 4, Side.PLATFORM, "the platform's template name differs from the CA's"),
-    Cause("template.unsupported_type", 4, Side.CA_CONFIG, "the certificate type is not supported by this CA or template"),
+    Cause(
+        "auth.revoked_token",
+        3,
+        Side.CA_ACCOUNT,
+        "the access token / key was revoked or disabled at the CA",
+    ),
+    Cause(
+        "auth.insufficient_permissions",
+        3,
+        Side.CA_ACCOUNT,
+        "authenticated, but the account may not enroll / revoke / use the API",
+    ),
+    Cause(
+        "template.not_found",
+        4,
+        Side.CA_CONFIG,
+        "the template / profile / product does not exist or is not published at the CA",
+    ),
+    Cause(
+        "template.permission_denied",
+        4,
+        Side.CA_CONFIG,
+        "the template exists but is not enabled for this account",
+    ),
+    Cause(
+        "template.name_mismatch",
+        4,
+        Side.PLATFORM,
+        "the platform's template name differs from the CA's",
+    ),
+    Cause(
+        "template.unsupported_type",
+        4,
+        Side.CA_CONFIG,
+        "the certificate type is not supported by this CA or template",
+    ),
     Cause("csr.invalid_format", 5, Side.REQUESTER, "the CSR cannot be parsed"),
-    Cause("csr.key_policy", 5, Side.REQUESTER, "key algorithm or size violates the CA / template policy"),
+    Cause(
+        "csr.key_policy",
+        5,
+        Side.REQUESTER,
+        "key algorithm or size violates the CA / template policy",
+    ),
     Cause("csr.signature_algorithm", 5, Side.REQUESTER, "the CSR signature algorithm is rejected"),
     Cause("csr.san_format", 5, Side.REQUESTER, "SAN entries are malformed or not allowed"),
-    Cause("csr.subject_policy", 5, Side.REQUESTER, "subject structure or required OV/EV attributes missing / disallowed"),
+    Cause(
+        "csr.subject_policy",
+        5,
+        Side.REQUESTER,
+        "subject structure or required OV/EV attributes missing / disallowed",
+    ),
     Cause("revocation.not_permitted", 6, Side.CA_ACCOUNT, "credentials lack revocation rights"),
-    Cause("revocation.serial_mismatch", 6, Side.PLATFORM, "the serial number sent does not match the CA's record"),
-    Cause("revocation.issued_elsewhere", 6, Side.CA_ACCOUNT, "the certificate was issued outside the platform or under another CA account"),
+    Cause(
+        "revocation.serial_mismatch",
+        6,
+        Side.PLATFORM,
+        "the serial number sent does not match the CA's record",
+    ),
+    Cause(
+        "revocation.issued_elsewhere",
+        6,
+        Side.CA_ACCOUNT,
+        "the certificate was issued outside the platform or under another CA account",
+    ),
     Cause("ca.unavailable", 2, Side.CA_SERVICE, "the CA service itself is down or failing"),
     Cause("ca.rate_limited", 8, Side.CA_SERVICE, "the CA throttled the requests"),
-    Cause("validation.domain_control", 5, Side.REQUESTER, "domain / organisation validation failed"),
-    Cause("order.stuck_pending", 8, Side.PLATFORM, "an order stays at CSR Pending past the threshold with no stronger cause"),
+    Cause(
+        "validation.domain_control", 5, Side.REQUESTER, "domain / organisation validation failed"
+    ),
+    Cause(
+        "order.stuck_pending",
+        8,
+        Side.PLATFORM,
+        "an order stays at CSR Pending past the threshold with no stronger cause",
+    ),
     Cause("unknown", 7, Side.UNKNOWN, "an error line no rule explains"),
 ]
 

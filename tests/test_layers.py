@@ -1,4 +1,4 @@
-"""Imports flow one way: cli → pipeline → report → correlate → engine → ruleset / readers → dsl → models → schema → errors."""
+"""Imports flow one way: cli → pipeline → report → correlate → engine → ruleset, readers → dsl → models → errors."""
 
 from __future__ import annotations
 

@@ -132,7 +132,8 @@ def register(app: typer.Typer) -> None:
     def analyze(
         paths: Paths,
         fmt: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="terminal, json, md, html, csv, parquet.")
+            OutputFormat,
+            typer.Option("--format", "-f", help="terminal, json, md, html, csv, parquet."),
         ] = OutputFormat.TERMINAL,
         output: OutputOpt = None,
         rules: RulesDir = None,
@@ -150,22 +151,29 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The root-cause summary of every failed or stuck order in the logs."""
         err = _console(width, stderr=True)
-        opts = _options(rules, kind, tz, formats, since, until, pending_after, link_window, no_redact, redact)
+        opts = _options(
+            rules, kind, tz, formats, since, until, pending_after, link_window, no_redact, redact
+        )
         analysis = run_analysis(paths, opts, err)
         if fmt is OutputFormat.PARQUET and output is None:
             err.print("--format parquet needs --output FILE")
             raise typer.Exit(2)
         if fmt is OutputFormat.TERMINAL and output is None:
-            render_to_console(analysis.report, _console(width))
+            render_to_console(analysis.report, _console(width), redact=not no_redact)
         else:
-            _emit(render(analysis.report, fmt, width=width or 120, color=False), output)
+            out = render(analysis.report, fmt, width=width or 120, color=False, redact=not no_redact)
+            _emit(out, output)
         raise typer.Exit(_exit_code(analysis, fail_on))
 
     @app.command()
     def orders(
         paths: Paths,
-        cause: Annotated[list[str] | None, typer.Option("--cause", help="Only these root causes (prefix ok).")] = None,
-        connector: Annotated[list[str] | None, typer.Option("--connector", help="Only these connectors.")] = None,
+        cause: Annotated[
+            list[str] | None, typer.Option("--cause", help="Only these root causes (prefix ok).")
+        ] = None,
+        connector: Annotated[
+            list[str] | None, typer.Option("--connector", help="Only these connectors.")
+        ] = None,
         side: Annotated[list[Side] | None, typer.Option("--side", help="Only these sides.")] = None,
         fmt: Annotated[
             OutputFormat, typer.Option("--format", "-f", help="terminal, csv or json.")
@@ -184,14 +192,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """One row per order with a verdict; filter by cause, connector, side and time of failure."""
         err = _console(width, stderr=True)
-        opts = _options(rules, kind, tz, None, None, None, pending_after, link_window, no_redact, None)
+        opts = _options(
+            rules, kind, tz, None, None, None, pending_after, link_window, no_redact, None
+        )
         analysis = run_analysis(paths, opts, err)
         kept = filter_verdicts(
             analysis.report.orders, cause, connector, side, parse_time(since), parse_time(until)
         )
         report = analysis.report.model_copy(update={"orders": kept})
         if fmt in (OutputFormat.CSV, OutputFormat.JSON):
-            data = render(report, fmt, width=width or 120, color=False)
+            data = render(report, fmt, width=width or 120, color=False, redact=not no_redact)
             if fmt is OutputFormat.JSON:
                 data = json.dumps([o.model_dump(mode="json") for o in kept], indent=2)
             _emit(data, output)
@@ -213,7 +223,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The whole story of one order: timeline, evidence, runner-ups, fix, escalation bundle."""
         err = _console(width, stderr=True)
-        opts = _options(rules, kind, tz, None, None, None, pending_after, link_window, no_redact, None)
+        opts = _options(
+            rules, kind, tz, None, None, None, pending_after, link_window, no_redact, None
+        )
         analysis = run_analysis(paths, opts, err)
         if not any(o.order_id == order_id for o in analysis.report.orders):
             seen = analysis.triage.orders.filter(pl.col("order_key") == order_id)
@@ -226,7 +238,7 @@ def register(app: typer.Typer) -> None:
                 "nothing to explain."
             )
             raise typer.Exit(0)
-        render_order(analysis.report, order_id, _console(width))
+        render_order(analysis.report, order_id, _console(width), redact=not no_redact)
 
 
 def filter_verdicts(
@@ -255,11 +267,29 @@ def filter_verdicts(
 def verdicts_table(frame: pl.DataFrame) -> Table:
     """A compact rich table of verdicts."""
     table = Table(title=f"{frame.height} orders with a verdict", show_lines=False)
-    for name in ("order_id", "connector", "root_cause", "side", "severity", "confidence", "failed_at"):
+    for name in (
+        "order_id",
+        "connector",
+        "root_cause",
+        "side",
+        "severity",
+        "confidence",
+        "failed_at",
+    ):
         table.add_column(name)
     for row in frame.iter_rows(named=True):
         table.add_row(
-            *(escape(str(row.get(n) if row.get(n) is not None else "")) for n in
-              ("order_id", "connector", "root_cause", "side", "severity", "confidence", "failed_at"))
+            *(
+                escape(str(row.get(n) if row.get(n) is not None else ""))
+                for n in (
+                    "order_id",
+                    "connector",
+                    "root_cause",
+                    "side",
+                    "severity",
+                    "confidence",
+                    "failed_at",
+                )
+            )
         )
     return table

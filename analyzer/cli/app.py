@@ -22,7 +22,7 @@ def _root() -> None:
 
 for _register in (
     analyze.register,
-    parse.register, 
+    parse.register,
     rules.register,
     csr.register,
     suggest.register,

@@ -30,7 +30,9 @@ def parse_time(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not an ISO 8601 time, e.g. 2026-11-20T10:00:00Z") from exc
+        raise typer.BadParameter(
+            f"{text!r} is not an ISO 8601 time, e.g. 2026-11-20T10:00:00Z"
+        ) from exc
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -38,7 +40,8 @@ Paths = Annotated[
     list[Path], typer.Argument(help="Log files, folders, .gz or .zip; `kind:path` forces a kind.")
 ]
 RulesDir = Annotated[
-    list[Path] | None, typer.Option("--rules", help="Rule files or folders (default: the shipped pack).")
+    list[Path] | None,
+    typer.Option("--rules", help="Rule files or folders (default: the shipped pack)."),
 ]
 KindOpt = Annotated[Kind | None, typer.Option("--kind", help="Read every input as this kind.")]
 TzOpt = Annotated[str, typer.Option("--tz", help="Zone for timestamps without one.")]
@@ -46,9 +49,12 @@ FormatsOpt = Annotated[
     Path | None, typer.Option("--formats", help="Extra field aliases and text layouts (TOML).")
 ]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only events at or after this time.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Only events at or before this time.")]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Only events at or before this time.")
+]
 PendingOpt = Annotated[
-    str, typer.Option("--pending-after", help="A pending order with no evidence is stuck after this.")
+    str,
+    typer.Option("--pending-after", help="A pending order with no evidence is stuck after this."),
 ]
 WindowOpt = Annotated[
     str, typer.Option("--link-window", help="Connector events this close to a failure are linked.")
@@ -61,7 +67,10 @@ NoRedactOpt = Annotated[
     bool, typer.Option("--no-redact", help="Show secrets found in logs (local use only).")
 ]
 RedactOpt = Annotated[
-    list[str] | None, typer.Option("--redact", help="Extra regex of secrets to redact (repeatable).")
+    list[str] | None,
+    typer.Option("--redact", help="Extra regex of secrets to redact (repeatable)."),
 ]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
-WidthOpt = Annotated[int | None, typer.Option("--width", help="Terminal width (default: detected).")]
+WidthOpt = Annotated[
+    int | None, typer.Option("--width", help="Terminal width (default: detected).")
+]

@@ -25,7 +25,9 @@ class TriageOptions:
     pending_after: timedelta = timedelta(hours=24)
     template_map: Path | None = None
     csr_policy: Path | None = None
-    decode: bool = True  # confirm causes from CSRs, serials, template names and bursts (analyzer.pki)
+    decode: bool = (
+        True  # confirm causes from CSRs, serials, template names and bursts (analyzer.pki)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,5 +92,7 @@ def triage(
         unknown_rows=unknown_rows,
         effective=effective,
         notes=notes,
-        onsets=connector_onset(keyed, findings) if opts.decode else pl.DataFrame(schema=ONSET_SCHEMA),
+        onsets=connector_onset(keyed, findings)
+        if opts.decode
+        else pl.DataFrame(schema=ONSET_SCHEMA),
     )

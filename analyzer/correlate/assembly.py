@@ -137,7 +137,9 @@ def _verdict(
         step=entry.step,
         fix=fix,
         evidence=items,
-        runner_ups=[RunnerUp(root_cause=r["cause"], rule=r["rule_id"], why_not=r["why_not"]) for r in losers],
+        runner_ups=[
+            RunnerUp(root_cause=r["cause"], rule=r["rule_id"], why_not=r["why_not"]) for r in losers
+        ],
         escalation=Escalation(
             connector=connector,
             endpoint=row["endpoint"] or (endpoints.get(connector) if connector else None),
@@ -168,7 +170,9 @@ def _counts(values: Sequence[str | None]) -> dict[str, int]:
 def _onsets(result: Triage) -> dict[str, str]:
     """Per connector, each cause that began right after a change line: when, and what changed."""
     texts: dict[str, list[str]] = {}
-    changed = result.onsets.filter(pl.col("preceded_by").is_not_null()).sort("connector", "onset_ts")
+    changed = result.onsets.filter(pl.col("preceded_by").is_not_null()).sort(
+        "connector", "onset_ts"
+    )
     for row in changed.iter_rows(named=True):
         minutes = round((row["onset_ts"] - row["preceded_ts"]).total_seconds() / 60)
         texts.setdefault(row["connector"], []).append(
@@ -217,11 +221,19 @@ def assemble(
     evidence = _grouped(_evidence_rows(result))
     losers = _grouped(result.runner_ups)
     endpoints = {
-        r["connector"]: r["endpoint"] for r in result.connectors.iter_rows(named=True) if r["endpoint"]
+        r["connector"]: r["endpoint"]
+        for r in result.connectors.iter_rows(named=True)
+        if r["endpoint"]
     }
     orders = [
-        _verdict(row, evidence.get(row[ORDER_KEY], []), losers.get(row[ORDER_KEY], []), endpoints, lookup,
-                 (notes or {}).get(row[ORDER_KEY], []))
+        _verdict(
+            row,
+            evidence.get(row[ORDER_KEY], []),
+            losers.get(row[ORDER_KEY], []),
+            endpoints,
+            lookup,
+            (notes or {}).get(row[ORDER_KEY], []),
+        )
         for row in result.verdicts.iter_rows(named=True)
     ]
     explained = [o for o in orders if o.root_cause != UNKNOWN]

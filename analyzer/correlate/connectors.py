@@ -9,7 +9,9 @@ from analyzer.schema import EVENT_INDEX, Kind, Level
 _QUIET_LEVELS = [Level.DEBUG.value, Level.INFO.value]
 
 
-def connector_health(keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+def connector_health(
+    keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.DataFrame
+) -> pl.DataFrame:
     """One row per connector seen anywhere: its log's causes by event, and the verdicts it carries."""
     connector_events = keyed.filter(pl.col("connector").is_not_null()).sort(
         ["ts", "source_file", "line"], nulls_last=True
@@ -21,7 +23,10 @@ def connector_health(keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.
         pl.col("cause").is_null()
         & pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(True)
         & (pl.col("http_status").is_null() | (pl.col("http_status") < 400))
-        & (pl.col("state").cast(pl.String).is_null() | (pl.col("state").cast(pl.String) == "issued"))
+        & (
+            pl.col("state").cast(pl.String).is_null()
+            | (pl.col("state").cast(pl.String) == "issued")
+        )
     )
     health = with_cause.group_by("connector").agg(
         pl.col("status").filter(is_connector_log).drop_nulls().last().alias("status"),
@@ -43,7 +48,9 @@ def connector_health(keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.
         .len()
         .group_by("connector")
         .agg(
-            pl.struct(pl.col("root_cause").alias("cause"), "len").sort_by("root_cause").alias("order_causes"),
+            pl.struct(pl.col("root_cause").alias("cause"), "len")
+            .sort_by("root_cause")
+            .alias("order_causes"),
             pl.col("len").sum().alias("orders_affected"),
         )
     )

@@ -30,7 +30,9 @@ def decoded_candidates(
     """
     events = keyed.with_columns(pl.col(ORDER_KEY).alias("order_id"))
     orders = all_orders.join(
-        verdicts.select(ORDER_KEY, pl.col("root_cause").alias("candidate_cause"), pl.col("state").alias("_vs")),
+        verdicts.select(
+            ORDER_KEY, pl.col("root_cause").alias("candidate_cause"), pl.col("state").alias("_vs")
+        ),
         on=ORDER_KEY,
         how="left",
     ).select(

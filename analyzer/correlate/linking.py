@@ -36,7 +36,9 @@ def effective_findings(findings: pl.DataFrame) -> pl.DataFrame:
     return (
         findings.filter(~pl.col("benign"))
         .join(benign_floor, on=EVENT_INDEX, how="left")
-        .filter(pl.col("_benign_priority").is_null() | (pl.col("priority") > pl.col("_benign_priority")))
+        .filter(
+            pl.col("_benign_priority").is_null() | (pl.col("priority") > pl.col("_benign_priority"))
+        )
         .drop("_benign_priority")
     )
 
@@ -46,7 +48,9 @@ def _located(findings: pl.DataFrame, keyed: pl.DataFrame) -> pl.DataFrame:
     return findings.join(events, on=EVENT_INDEX, how="inner")
 
 
-def own_candidates(findings: pl.DataFrame, keyed: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
+def own_candidates(
+    findings: pl.DataFrame, keyed: pl.DataFrame, orders: pl.DataFrame
+) -> pl.DataFrame:
     """Findings on events that name the order (order, bot, or connector lines carrying its id)."""
     located = _located(findings, keyed).filter(pl.col(ORDER_KEY).is_not_null())
     return (

@@ -33,7 +33,10 @@ def _ranked(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def eligible_orders(
-    orders: pl.DataFrame, with_candidates: pl.Series, newest: datetime | None, pending_after: timedelta
+    orders: pl.DataFrame,
+    with_candidates: pl.Series,
+    newest: datetime | None,
+    pending_after: timedelta,
 ) -> pl.DataFrame:
     """Orders that get a verdict: failed, revoke-failed, unknown; pending with evidence or too old."""
     state = pl.col("state").cast(pl.String)
@@ -45,7 +48,10 @@ def eligible_orders(
     )
     unknown_with_errors = state.is_null() & pl.col("has_error")
     return orders.with_columns(
-        pl.when(unknown_with_errors).then(pl.lit(State.UNKNOWN.value)).otherwise(state).alias("state")
+        pl.when(unknown_with_errors)
+        .then(pl.lit(State.UNKNOWN.value))
+        .otherwise(state)
+        .alias("state")
     ).filter(
         pl.col("state").is_in(_NEEDS_VERDICT)
         | ((pl.col("state") == State.PENDING.value) & (has_candidate | too_old.fill_null(False)))
@@ -91,21 +97,20 @@ def _confidence(window: timedelta) -> pl.Expr:
         .then(0.75 - 0.25 * (pl.col("distance_s") / window_s).clip(0.0, 1.0))
         .otherwise(0.6)
     )
-    tied = (pl.col("r_priority") == pl.col("priority")) & (pl.col("r_proximity") == pl.col("proximity"))
+    tied = (pl.col("r_priority") == pl.col("priority")) & (
+        pl.col("r_proximity") == pl.col("proximity")
+    )
     return (
         pl.when(tied.fill_null(False)).then(base * 0.7).otherwise(base).round(2).alias("confidence")
     )
 
 
-def decide(
-    eligible: pl.DataFrame, candidates: pl.DataFrame, window: timedelta
-) -> Decision:
+def decide(eligible: pl.DataFrame, candidates: pl.DataFrame, window: timedelta) -> Decision:
     """Winner per eligible order (or stuck-pending / unknown), with runner-ups and their why_not."""
     ranked = _ranked(candidates.join(eligible.select(ORDER_KEY), on=ORDER_KEY, how="semi"))
     winners = ranked.filter(pl.col("rank") == 0).drop("rank")
-    second = (
-        ranked.filter(pl.col("rank") == 1)
-        .select(ORDER_KEY, pl.col("priority").alias("r_priority"), pl.col("proximity").alias("r_proximity"))
+    second = ranked.filter(pl.col("rank") == 1).select(
+        ORDER_KEY, pl.col("priority").alias("r_priority"), pl.col("proximity").alias("r_proximity")
     )
     verdicts = (
         eligible.join(winners, on=ORDER_KEY, how="left", suffix="_w")

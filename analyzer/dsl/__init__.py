@@ -1,0 +1,1 @@
+"""The rule language: grammar, syntax tree, parser, validator, compiler and matcher."""

@@ -1,0 +1,85 @@
+"""Certificate serials: read every written form, and name why a revoked serial matches no record."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_SEPARATORS = re.compile(r"[\s:\-]")
+_HEX = re.compile(r"^[0-9a-f]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSerial:
+    """A certificate the export shows as issued: serial as logged, order and connector."""
+
+    serial: str
+    order_id: str | None
+    connector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SerialVerdict:
+    """Why a sent serial does not match: the cause id and the exact finding text."""
+
+    cause: str
+    text: str
+    order_id: str | None = None
+
+
+def hex_digits(text: str) -> str | None:
+    """The hex digits of a serial (`0x`, colons, spaces, case removed), or None if it is not hex."""
+    digits = _SEPARATORS.sub("", text.strip().lower()).removeprefix("0x")
+    return digits if digits and _HEX.match(digits) else None
+
+
+def serial_value(text: str) -> int | None:
+    """The integer a serial denotes, reading it as hex (how CAs print serials)."""
+    digits = hex_digits(text)
+    return int(digits, 16) if digits is not None else None
+
+
+def reversed_bytes(digits: str) -> int:
+    """The serial read with its bytes in the opposite order (little-endian exports)."""
+    padded = digits if len(digits) % 2 == 0 else "0" + digits
+    return int.from_bytes(bytes.fromhex(padded)[::-1], "big")
+
+
+def compare_serial(
+    sent: str, connector: str | None, issued: Iterable[IssuedSerial]
+) -> SerialVerdict | None:
+    """Compare a failed revocation's serial with the issued ones; None when it matches exactly."""
+    records = list(issued)
+    digits = hex_digits(sent)
+    if digits is None:
+        return SerialVerdict(
+            "revocation.serial_mismatch", f"serial `{sent}` is neither hex nor decimal"
+        )
+    value = int(digits, 16)
+    for rec in records:
+        if serial_value(rec.serial) != value:
+            continue
+        if rec.connector and connector and rec.connector != connector:
+            text = (
+                f"serial belongs to order {rec.order_id} issued under another CA account "
+                f"(connector {rec.connector})"
+            )
+            return SerialVerdict("revocation.issued_elsewhere", text, rec.order_id)
+        theirs = hex_digits(rec.serial) or ""
+        if theirs.startswith("00") and not digits.startswith("00"):
+            text = f"leading 00 dropped: sent `{sent}`, the CA's record is `{rec.serial}`"
+            return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
+        return None
+    decimal = int(digits) if digits.isdigit() else None
+    for rec in records:
+        theirs_value = serial_value(rec.serial)
+        if decimal is not None and theirs_value == decimal:
+            text = f"decimal sent where hex expected: `{sent}` is `{rec.serial}`"
+            return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
+        if theirs_value == reversed_bytes(digits) and theirs_value != value:
+            text = f"byte order reversed: sent `{sent}`, the CA's record is `{rec.serial}`"
+            return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
+    return SerialVerdict(
+        "revocation.serial_mismatch", f"no certificate with serial `{sent}` in the export"
+    )

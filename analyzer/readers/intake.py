@@ -1,0 +1,228 @@
+"""read_logs: discover, decode, sniff, parse and normalise every input; every line accounted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from analyzer.config import FormatsConfig, load_formats
+from analyzer.errors import Diagnostic, Location, Severity
+from analyzer.readers.aliases import AliasTable
+from analyzer.readers.canonical import normalise, with_kind
+from analyzer.readers.decode import decode
+from analyzer.readers.discover import Source, discover, load
+from analyzer.readers.jsonl import parse_json_array, parse_jsonl
+from analyzer.readers.parsed import Parsed, count_lines
+from analyzer.readers.result import FileReport, ReadOptions, ReadResult
+from analyzer.readers.sniff import (
+    DOC_SUFFIXES,
+    EXCEL_SUFFIXES,
+    Confidence,
+    Format,
+    Guess,
+    kind_from_fields,
+    kind_from_name,
+    sniff_format,
+)
+from analyzer.readers.states import status_table, unknown_statuses
+from analyzer.readers.tabular import parse_delimited, parse_xlsx
+from analyzer.readers.text import Layout, parse_text
+from analyzer.schema import Kind, empty_events
+
+_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+
+
+class _Context:
+    """What every file of one run shares: options, aliases and layouts."""
+
+    def __init__(self, options: ReadOptions, formats: FormatsConfig) -> None:
+        self.options = options
+        self.aliases = AliasTable(formats.aliases)
+        self.layouts = [Layout(layout.name, layout.pattern) for layout in formats.layouts]
+        self.statuses = status_table({s.value: raws for s, raws in formats.states.items()})
+        self.layout_kinds = {layout.name: layout.kind for layout in formats.layouts if layout.kind}
+
+
+def _note(
+    path: str,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    severity: Severity = Severity.WARNING,
+) -> Diagnostic:
+    return Diagnostic(
+        code=code, message=message, location=Location(path), hint=hint, severity=severity
+    )
+
+
+def _skipped(source: Source, reason: str, lines: int, problem: Diagnostic | None) -> FileReport:
+    return FileReport(
+        path=source.display,
+        kind=source.kind or Kind.OTHER,
+        format="-",
+        confidence="high",
+        lines=lines,
+        events=0,
+        unparsed_lines=0,
+        skipped_lines=lines,
+        skipped=reason,
+        problems=[problem] if problem else [],
+    )
+
+
+def _parse(
+    source: Source, data: bytes, ctx: _Context
+) -> tuple[Parsed | None, Guess, list[Diagnostic]]:
+    notes: list[Diagnostic] = []
+    if source.name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04":
+        guess = Guess(Format.XLSX, Confidence.HIGH, "Excel workbook")
+        return parse_xlsx(source.display, data, ctx.aliases), guess, notes
+    decoded = decode(data)
+    if decoded.binary:
+        return None, Guess("binary", Confidence.HIGH, "binary content"), notes
+    if decoded.note:
+        notes.append(_note(source.display, "input.encoding", decoded.note, severity=Severity.INFO))
+    guess = sniff_format(source.name, decoded.text)
+    parsers: dict[str, Callable[[], Parsed]] = {
+        Format.JSONL: lambda: parse_jsonl(source.display, decoded.text),
+        Format.JSON_ARRAY: lambda: parse_json_array(source.display, decoded.text),
+        Format.CSV: lambda: parse_delimited(source.display, decoded.text, ","),
+        Format.TSV: lambda: parse_delimited(source.display, decoded.text, "\t"),
+        Format.TEXT: lambda: parse_text(decoded.text, ctx.layouts),
+    }
+    return parsers[guess.value](), guess, notes
+
+
+def _decide_kind(source: Source, parsed: Parsed, present: set[str], ctx: _Context) -> Guess:
+    if source.kind is not None:
+        return Guess(source.kind.value, Confidence.HIGH, "given on the command line")
+    if parsed.detail in ctx.layout_kinds:
+        kind = ctx.layout_kinds[parsed.detail]
+        return Guess(
+            kind.value if kind else Kind.OTHER.value,
+            Confidence.MEDIUM,
+            f"layout {parsed.detail} says so",
+        )
+    return kind_from_name(source.name) or kind_from_fields(present)
+
+
+def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame | None]:
+    if source.name.lower().endswith(DOC_SUFFIXES):
+        data, problem = load(source)
+        lines = 0 if data is None else count_lines(decode(data).text)
+        note = _note(
+            source.display,
+            "input.documentation",
+            "documentation, not a log; skipped",
+            severity=Severity.INFO,
+        )
+        return _skipped(source, "not a log: documentation", lines, problem or note), None
+    data, problem = load(source)
+    if data is None:
+        return _skipped(source, "unreadable", 0, problem), None
+    if not data.strip():
+        note = _note(source.display, "input.empty", "the file is empty", "check the export")
+        return _skipped(source, "empty file", count_lines(data.decode("latin-1")), note), None
+    parsed, fmt, notes = _parse(source, data, ctx)
+    if parsed is None:
+        note = _note(
+            source.display,
+            "input.binary",
+            "binary content, not a text log; skipped",
+            "pass the exported log, not an archive or a certificate store",
+            Severity.ERROR,
+        )
+        return _skipped(source, "binary file", 0, note), None
+    normalised = normalise(parsed, source.display, ctx.options.tz, source.year, ctx.aliases)
+    kind_guess = _decide_kind(source, parsed, normalised.present, ctx)
+    kind = Kind(kind_guess.value)
+    events = with_kind(normalised, kind, ctx.statuses)
+    problems = notes + parsed.problems
+    confidence = min(Confidence(fmt.confidence), kind_guess.confidence, key=_RANK.__getitem__)
+    if kind_guess.confidence != Confidence.HIGH:
+        problems.append(
+            _note(
+                source.display,
+                "sniff.kind",
+                f"kind {kind.value}: {kind_guess.why}",
+                f"be sure with `{kind.value}:{source.display}` or --kind",
+                Severity.INFO,
+            )
+        )
+    for status, count in unknown_statuses(events).items():
+        problems.append(
+            _note(
+                source.display,
+                "state.unknown-status",
+                f"status '{status}' ({count} events) is not a known order status; "
+                "treated as state unknown",
+                "map it to a state under [states] in a formats file (--formats)",
+            )
+        )
+    in_events = int(
+        events.select((pl.col("line_end").cast(pl.Int64) - pl.col("line") + 1).sum()).item() or 0
+    )
+    if in_events + parsed.unparsed + parsed.skipped != parsed.lines:
+        problems.append(
+            _note(
+                source.display,
+                "internal.accounting",
+                f"{parsed.lines} lines read but {in_events} in events, "
+                f"{parsed.unparsed} unparsed, {parsed.skipped} skipped",
+                "please report this as a certriage bug",
+                Severity.ERROR,
+            )
+        )
+    fmt_name = f"{parsed.format}/{parsed.detail}" if parsed.detail else parsed.format
+    report = FileReport(
+        path=source.display,
+        kind=kind,
+        format=fmt_name,
+        confidence=confidence.value,
+        lines=parsed.lines,
+        events=events.height,
+        unparsed_lines=parsed.unparsed,
+        skipped_lines=parsed.skipped,
+        skipped=parsed.skipped_reason,
+        problems=problems,
+    )
+    return report, events
+
+
+def read_logs(
+    paths: Sequence[str | Path],
+    options: ReadOptions | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> ReadResult:
+    """Read every input into one canonical frame; raises ConfigError only for a bad formats file."""
+    options = options or ReadOptions()
+    formats = load_formats(options.formats_file) if options.formats_file else FormatsConfig()
+    ctx = _Context(options, formats)
+    found = discover(list(paths), options.kind)
+    reports: list[FileReport] = []
+    frames: list[pl.DataFrame] = []
+    for source in found.sources:
+        try:
+            report, events = _read_one(source, ctx)
+        except Exception as exc:  # a reader bug must cost one file, never the run
+            note = _note(
+                source.display,
+                "internal.reader",
+                f"could not parse this file ({exc!r})",
+                "please report this as a certriage bug",
+                Severity.ERROR,
+            )
+            report, events = _skipped(source, "reader failure", 0, note), None
+        reports.append(report)
+        if events is not None and events.height:
+            frames.append(events)
+        if progress is not None:
+            progress(report.path, report.lines)
+    # Each frame is one file, already in line order: ordering the frames by file name gives the
+    # sorted whole without a global sort (and without its copy of every string).
+    frames.sort(key=lambda frame: str(frame["source_file"][0]))
+    events_frame = pl.concat(frames, how="vertical", rechunk=False) if frames else empty_events()
+    diagnostics = found.diagnostics + [p for r in reports for p in r.problems]
+    return ReadResult(events=events_frame, files=reports, diagnostics=diagnostics, tz=options.tz)

@@ -1,0 +1,184 @@
+"""Text logs: layouts by vectorised regexes, logfmt pairs, continuation lines joined to events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from analyzer.readers.parsed import ROW, Parsed, numbered_lines
+from analyzer.readers.states import LEVEL_WORDS
+from analyzer.readers.timestamps import ISO_TS, SYSLOG_TS
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A named line layout: a Rust regex whose named groups become fields (`message`, `ts`, ...).
+
+    A `head` layout matches only the start of a line; the rest of the line is the message. That
+    is the built-ins' form: Rust regex resolves capture groups over the match only, so leaving
+    the message out of the match makes extraction several times faster on long lines.
+    """
+
+    name: str
+    pattern: str
+    head: bool = False
+
+
+_LV = "(?i:" + "|".join(LEVEL_WORDS) + ")"
+_LOGGER = r"[A-Za-z_][\w.$`+]*"
+
+# LOG_FORMATS.md "Text lines", most specific first: the first layout that matches a line wins.
+BUILTIN_LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        "nlog",
+        rf"^(?P<ts>{ISO_TS})\s+(?P<logger>{_LOGGER})\s+\[(?P<level>{_LV})\]\s*(?:-\s*)?",
+        True,
+    ),
+    Layout(
+        "log4j",
+        rf"^(?P<ts>{ISO_TS})\s+(?P<level>{_LV})\s+\[(?P<thread>[^\]]*)\]\s+(?P<logger>{_LOGGER})\s+-\s?",
+        True,
+    ),
+    Layout(
+        "logfmt",
+        rf"^(?P<ts>{ISO_TS})\s+\[?(?P<level>{_LV})\]?(?:\s+|:\s*|$)(?:\[(?P<component>[^\]]*)\]\s*)?",
+        True,
+    ),
+    Layout("bracketed", rf"^\[(?P<level>{_LV})\]\s*(?:\[(?P<component>[^\]]*)\]\s*)?", True),
+    Layout(
+        "syslog",
+        rf"^(?P<ts>{SYSLOG_TS})\s+(?P<host>\S+)\s+(?P<app>[^\s\[:]+)(?:\[(?P<pid>\d+)\])?:\s?",
+        True,
+    ),
+    Layout("timestamped", rf"^\[?(?P<ts>{ISO_TS})\]?\s+", True),
+)
+FALLBACK = "plain"
+
+# Lines that continue the event above: indentation, Java and Python stack traces.
+_CONTINUATION = r"^(?:\s|at\s|Caused by:|Suppressed:|Traceback|\.\.\. \d+ more|During handling)"
+_PAIR = r"""[A-Za-z_][\w.\-]*=(?:"(?:[^"\\]|\\.)*"|\S+)"""
+# A file is "timestamped" when this share of its non-blank lines opens with a known header;
+# then a line without one is a continuation (the unindented first line of a stack trace).
+_HEADED_SHARE = 0.2
+
+
+def _match_layouts(lines: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
+    chooser: pl.Expr = pl.lit(FALLBACK)
+    for layout in reversed(layouts):
+        chooser = (
+            pl.when(pl.col("raw").str.contains(layout.pattern))
+            .then(pl.lit(layout.name))
+            .otherwise(chooser)
+        )
+    return lines.with_columns(chooser.alias("layout"))
+
+
+def _extract(heads: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
+    parts = [heads.filter(pl.col("layout") == FALLBACK).with_columns(message=pl.col("raw"))]
+    for layout in layouts:
+        subset = heads.filter(pl.col("layout") == layout.name)
+        if subset.is_empty():
+            continue
+        pattern = (
+            f"^(?P<_head>{layout.pattern.removeprefix('^')})" if layout.head else layout.pattern
+        )
+        groups = subset.select(pl.col("raw").str.extract_groups(pattern).alias("_g")).unnest("_g")
+        if layout.head:
+            rest = subset["raw"].str.slice(groups["_head"].str.len_chars())
+            groups = groups.drop("_head").with_columns(rest.alias("message"))
+        parts.append(pl.concat([subset, groups], how="horizontal"))
+    return pl.concat(parts, how="diagonal_relaxed").sort("line")
+
+
+def _pairs(events: pl.DataFrame) -> pl.DataFrame:
+    found = (
+        events.select(ROW, pl.col("head").str.extract_all(_PAIR).alias("_kv"))
+        .explode("_kv")
+        .drop_nulls("_kv")
+    )
+    cut = pl.col("_kv").str.find("=", literal=True)
+    value = pl.col("_kv").str.slice(cut + 1)
+    quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_chars() >= 2)
+    return found.select(
+        ROW,
+        pl.col("_kv").str.slice(0, cut).alias("key"),
+        pl.when(quoted)
+        .then(
+            value.str.slice(1, value.str.len_chars() - 2).str.replace_all('\\"', '"', literal=True)
+        )
+        .otherwise(value)
+        .alias("value"),
+    )
+
+
+def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFrame, int]:
+    """Continuation lines joined onto the event above; returns (events, skipped blank lines)."""
+    blank = pl.col("raw").str.strip_chars() == ""
+    headed = lines.filter(~blank)
+    headers = headed.filter(pl.col("layout") != FALLBACK).height
+    timestamped = headed.height > 0 and headers / headed.height >= _HEADED_SHARE
+    continuation = pl.col("raw").str.contains(_CONTINUATION) | (
+        pl.lit(timestamped) & (pl.col("layout") == FALLBACK)
+    )
+    # A blank line inside a stack trace (Python prints them between chained exceptions) belongs
+    # to the event when the next non-blank line continues it; any other blank line is skipped.
+    next_continues = (
+        pl.when(~blank).then(continuation).otherwise(None).backward_fill().fill_null(False)
+    )
+    marked = lines.with_columns(
+        (blank & ~next_continues).alias("_blank"), (~blank & ~continuation).alias("_start")
+    )
+    kept = marked.filter(~pl.col("_blank")).with_columns(pl.col("_start").cum_sum().alias("_event"))
+    first = pl.col("_event") != pl.col("_event").shift(1, fill_value=-1)
+    last = pl.col("_event") != pl.col("_event").shift(-1, fill_value=-1)
+    kept = kept.with_columns(first.alias("_first"), (first & last).alias("_single"))
+    # Only multi-line events need a group_by; most events are one line.
+    bodies = (
+        kept.filter(~pl.col("_single"))
+        .group_by("_event")
+        .agg(
+            pl.col("line").last().alias("line_end"),
+            pl.col("raw").str.join("\n").alias("_raw"),
+            pl.col("raw").slice(1).str.join("\n").alias("_tail"),
+        )
+    )
+    heads = _extract(kept.filter(pl.col("_first")), layouts)
+    events = (
+        heads.join(bodies, on="_event", how="left")
+        .sort("line")
+        .with_columns(
+            pl.coalesce("line_end", "line").alias("line_end"),
+            pl.coalesce("_raw", "raw").alias("raw"),
+            pl.col("message").alias("head"),
+            pl.when(pl.col("_tail").is_not_null())
+            .then(pl.concat_str([pl.col("message"), pl.col("_tail")], separator="\n"))
+            .otherwise(pl.col("message"))
+            .alias("message"),
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
+        )
+    )
+    return events, marked.height - kept.height
+
+
+def parse_text(text: str, layouts: Sequence[Layout] = ()) -> Parsed:
+    """Parse text lines with the user's layouts first, then the built-in ones."""
+    every = [*layouts, *BUILTIN_LAYOUTS]
+    lines = _match_layouts(numbered_lines(text), every)
+    events, skipped = _grouped(lines, every)
+    structured = events.filter(pl.col("layout") != FALLBACK)
+    pairs = _pairs(structured) if structured.height else None
+    counts = events.group_by("layout").len().sort(["len", "layout"], descending=[True, False])
+    detail = str(counts["layout"][0]) if counts.height else None
+    internal = ["_event", "_tail", "_raw", "head", "_blank", "_start", "_first", "_single"]
+    frame = events.drop([c for c in internal if c in events.columns])
+    return Parsed(
+        frame=frame,
+        lines=lines.height,
+        format="text",
+        skipped=skipped,
+        skipped_reason="blank lines" if skipped else None,
+        pairs=pairs,
+        detail=detail,
+    )

@@ -1,0 +1,109 @@
+"""Timestamps: ISO 8601 (Z, offsets, space for T, comma fractions), epoch s/ms, syslog; to UTC."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analyzer.schema import TS_DTYPE
+
+# One pattern for every ISO-ish time a text layout may start with (Rust regex syntax).
+ISO_TS = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?"
+SYSLOG_TS = r"[A-Z][a-z]{2} [ \d]?\d \d{2}:\d{2}:\d{2}"
+
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+
+# Zone-less formats tried in turn after the ISO forms (UI exports), day-first before month-first
+# only where the month is spelled out, so no date is ever read two ways.
+_NAIVE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%d-%b-%Y %H:%M:%S",
+    "%d %b %Y %H:%M:%S",
+    "%b %d, %Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+)
+
+
+def _iso_normalised(text: pl.Expr) -> pl.Expr:
+    return (
+        text.str.strip_chars()
+        .str.replace(r"^(\d{4}-\d{2}-\d{2}) (\d)", "${1}T${2}")
+        .str.replace(r"(T\d{2}:\d{2}:\d{2}),(\d)", "${1}.${2}")
+        .str.replace(r"\s?Z$", "+00:00")
+        .str.replace(r"\s([+-]\d{2}:?\d{2})$", "${1}")
+        .str.replace(r"([+-]\d{2})(\d{2})$", "${1}:${2}")
+    )
+
+
+def _epoch(text: pl.Expr) -> pl.Expr:
+    digits = text.str.strip_chars()
+    number = digits.cast(pl.Int64, strict=False)
+    return (
+        pl.when(digits.str.contains(r"^\d{12,13}$"))
+        .then(pl.from_epoch(number, time_unit="ms"))
+        .when(digits.str.contains(r"^\d{9,10}(?:\.\d+)?$"))
+        .then(
+            pl.from_epoch(
+                (digits.cast(pl.Float64, strict=False) * 1_000_000).cast(pl.Int64), time_unit="us"
+            )
+        )
+        .otherwise(None)
+        .dt.replace_time_zone("UTC")
+    )
+
+
+def _syslog(text: pl.Expr, year: int) -> pl.Expr:
+    squeezed = text.str.strip_chars().str.replace_all(r"\s+", " ")
+    return (
+        pl.when(squeezed.str.contains(rf"^{_MONTHS} \d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}$"))
+        .then((pl.lit(f"{year} ") + squeezed).str.to_datetime("%Y %b %d %H:%M:%S", strict=False))
+        .otherwise(None)
+    )
+
+
+def _zoned(expr: pl.Expr, tz: str) -> pl.Expr:
+    return expr.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+
+
+def parse_ts(frame: pl.DataFrame, column: str, tz: str = "UTC", year: int = 1970) -> pl.Series:
+    """`frame[column]` (any dtype) as datetime[µs, UTC]; what it cannot read is null.
+
+    Times without a zone are read in `tz`; syslog times (no year) get `year`. Forms are tried
+    in turn only while some rows are still unread: one or two passes for a typical column.
+    """
+    col = pl.col(column)
+    dtype = frame.schema[column]
+    if isinstance(dtype, pl.Datetime):
+        aware = col if dtype.time_zone is not None else _zoned(col, tz)
+        return frame.select(aware.dt.convert_time_zone("UTC").cast(TS_DTYPE)).to_series()
+    if isinstance(dtype, pl.Date):
+        local = _zoned(col.cast(pl.Datetime("us")), tz)
+        return frame.select(local.dt.convert_time_zone("UTC").cast(TS_DTYPE)).to_series()
+    if dtype.is_numeric():
+        text = col.cast(pl.Int64, strict=False).cast(pl.String)
+        return frame.select(_epoch(text).cast(TS_DTYPE)).to_series()
+    work = frame.select(col.cast(pl.String).alias("t")).with_columns(
+        _iso_normalised(pl.col("t")).alias("iso")
+    )
+    iso = pl.col("iso")
+    attempts: list[pl.Expr] = [
+        iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us"),
+        *[
+            _zoned(iso.str.to_datetime(fmt, strict=False, time_unit="us"), tz)
+            for fmt in _NAIVE_FORMATS
+        ],
+        _zoned(_syslog(pl.col("t"), year), tz),
+        _epoch(pl.col("t")),
+    ]
+    result = work.select(attempts[0].dt.convert_time_zone("UTC").cast(TS_DTYPE)).to_series()
+    wanted = work.select(pl.col("t").is_not_null()).to_series()
+    for attempt in attempts[1:]:
+        if not (result.is_null() & wanted).any():
+            break
+        more = work.select(attempt.dt.convert_time_zone("UTC").cast(TS_DTYPE)).to_series()
+        result = result.fill_null(more)
+    return result.alias(column)

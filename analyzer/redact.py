@@ -1,0 +1,170 @@
+"""Secret redaction: one pattern list for Python strings, Polars expressions and whole reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import polars as pl
+
+from analyzer.errors import ConfigError, Diagnostic, Location
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+REDACTED = "[REDACTED]"
+
+# Value of a secret: the marker itself first so that redaction is idempotent (Rust regex and
+# Python `re` both pick the leftmost alternative), then anything up to a delimiter.
+_VALUE = r"(?:\[REDACTED\]|[^\s\"',;&}<>\]]+)"
+# Header and token values are base64 or hex: a closing parenthesis after them is prose, not secret.
+_HEADER_VALUE = r"(?:\[REDACTED\]|[^\s\"',;()]+)"
+_SECRET_NAMES = (
+    r"[a-z0-9_.-]*?(?:passwd|password|passphrase|pwd|pass|secret|credentials?|"
+    r"(?:api|access|secret|private|dev|subscription|sso|client|auth|signing|master|account)[_-]?key|"
+    r"apikey|devkey|(?:access|refresh|id|auth|session|csrf|bearer|api)?[_-]?token|"
+    r"signature|client[_-]?assertion)"
+)
+_PEM_BEGIN = r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    regex: str  # Rust-regex and Python-re compatible: no look-around, flags only up front
+    replacement: str  # Polars/Rust syntax: ${1} keeps a group
+
+
+# Order matters: whole blocks and headers before the generic key=value forms.
+_PATTERNS: tuple[_Pattern, ...] = (
+    _Pattern(
+        rf"({_PEM_BEGIN})(?:\[REDACTED\]|[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*)",
+        "${1}" + REDACTED,
+    ),
+    _Pattern(
+        r"(?i)(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|basic|digest|token|"
+        r"negotiate|ntlm|sso-key|apikey|aws4-hmac-sha256)\s+)?)" + _HEADER_VALUE,
+        "${1}" + REDACTED,
+    ),
+    _Pattern(
+        r"(?i)(\b(?:x-dc-devkey|x-api-key|x-apikey|api-key|x-auth-token|x-vault-token|"
+        r"ocp-apim-subscription-key|x-amz-security-token|cookie|set-cookie)[\"']?\s*[:=]\s*[\"']?)"
+        + _HEADER_VALUE,
+        "${1}" + REDACTED,
+    ),
+    _Pattern(r"(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*", "${1}" + REDACTED),
+    _Pattern(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", REDACTED),
+    _Pattern(
+        r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@\"'<>]+:)[^/\s@\"'<>]+(@)", "${1}" + REDACTED + "${2}"
+    ),
+    _Pattern(
+        r"(?i)([?&](?:[a-z0-9_.-]*?(?:api[_-]?key|apikey|access[_-]?token|token|key|secret|"
+        r"password|passwd|sig|signature|auth|code|client[_-]?secret|x-amz-signature|x-amz-credential))=)"
+        r"(?:\[REDACTED\]|[^&\s#\"'<>]+)",
+        "${1}" + REDACTED,
+    ),
+    _Pattern(rf"(?i)(\b{_SECRET_NAMES}[\"']?\s*[:=]\s*\")[^\"]*", "${1}" + REDACTED),
+    _Pattern(rf"(?i)(\b{_SECRET_NAMES}[\"']?\s*[:=]\s*')[^']*", "${1}" + REDACTED),
+    _Pattern(rf"(?i)(\b{_SECRET_NAMES}[\"']?\s*[:=]\s*){_VALUE}", "${1}" + REDACTED),
+    _Pattern(
+        r"(?i)(<[a-z0-9_:-]*?(?:password|passwd|secret|token|apikey|api_key|privatekey)>)[^<]*",
+        "${1}" + REDACTED,
+    ),
+    _Pattern(
+        r"(?i)(--(?:password|passwd|client-secret|api-key|apikey|token|secret)[= ])" + _VALUE,
+        "${1}" + REDACTED,
+    ),
+    _Pattern(
+        r"(?i)(\b(?:password|passwd|secret|token|api[ _-]?key)\s+(?:is\s+|was\s+|of\s+)?)([\"'])"
+        r"[^\"'\s]+([\"'])",
+        "${1}${2}" + REDACTED + "${3}",
+    ),
+    _Pattern(r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b", REDACTED),
+    _Pattern(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b", REDACTED),
+    _Pattern(r"\bgithub_pat_[A-Za-z0-9_]{30,}\b", REDACTED),
+    _Pattern(r"\bxox[abposr]-[A-Za-z0-9-]{10,}", REDACTED),
+    _Pattern(r"\bAIza[0-9A-Za-z_-]{35}\b", REDACTED),
+    _Pattern(r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}\b", REDACTED),
+)
+
+_PY_GROUP = re.compile(r"\$\{(\d+)\}")
+
+
+def _python_replacement(replacement: str) -> str:
+    return _PY_GROUP.sub(r"\\g<\1>", replacement)
+
+
+def _check_pattern(pattern: str) -> None:
+    """Reject a pattern that either regex engine refuses, so text() and expr() never disagree."""
+    problem: str | None = None
+    try:
+        re.compile(pattern)
+        pl.select(pl.lit("").str.contains(pattern)).item()
+    except (re.error, pl.exceptions.PolarsError) as exc:
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if problem is not None:
+        raise ConfigError(
+            Diagnostic(
+                code="redact-pattern",
+                message=f"invalid redaction pattern {pattern!r}: {problem}",
+                location=Location("<redaction patterns>"),
+                hint="use Rust regex syntax without look-around; put flags like (?i) at the start",
+            )
+        )
+
+
+class Redactor:
+    """Replaces secrets with `[REDACTED]`, keeping the key or header name visible."""
+
+    def __init__(self, extra_patterns: Sequence[str] = ()) -> None:
+        for pattern in extra_patterns:
+            _check_pattern(pattern)
+        self._patterns = _PATTERNS + tuple(_Pattern(p, REDACTED) for p in extra_patterns)
+        self._compiled = [
+            (re.compile(p.regex), _python_replacement(p.replacement)) for p in self._patterns
+        ]
+
+    def text(self, s: str) -> str:
+        """The string with every secret replaced."""
+        for regex, replacement in self._compiled:
+            s = regex.sub(replacement, s)
+        return s
+
+    def expr(self, e: pl.Expr) -> pl.Expr:
+        """The same redaction as a vectorised string expression."""
+        for pattern in self._patterns:
+            e = e.str.replace_all(pattern.regex, pattern.replacement)
+        return e
+
+
+def _redact_value(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, list):
+        return [_redact_value(v, redactor) for v in value]
+    if isinstance(value, dict):
+        # Keys are ids (root causes, rules, connectors); values carry the free text.
+        return {k: _redact_value(v, redactor) for k, v in value.items()}
+    return value
+
+
+M = TypeVar("M", bound="BaseModel")
+
+
+def redact_report(report: M, redactor: Redactor) -> M:
+    """A copy of the report (or any part of it) with every free-text field redacted."""
+    data = report.model_dump(mode="python")
+    return type(report).model_validate(_redact_value(data, redactor))
+
+
+def find_private_keys(events: pl.DataFrame) -> pl.DataFrame:
+    """Rows (source_file, line) whose raw text holds a private-key PEM block: a security finding."""
+    return (
+        events.lazy()
+        .filter(pl.col("raw").str.contains(_PEM_BEGIN))
+        .select(pl.col("source_file"), pl.col("line"))
+        .unique()
+        .sort("source_file", "line")
+        .collect()
+    )

@@ -1,0 +1,114 @@
+"""Redaction: every secret shape, the same result in Python and Polars, names kept, keys found."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analyzer.errors import ConfigError
+from analyzer.models import Report
+from analyzer.redact import REDACTED, Redactor, find_private_keys, redact_report
+
+SHAPES = json.loads(
+    (Path(__file__).parent.parent / "fixtures" / "report" / "secrets.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+def test_there_are_at_least_forty_shapes() -> None:
+    assert len(SHAPES) >= 40
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s["name"] for s in SHAPES])
+def test_text_removes_the_secret_and_keeps_the_rest(shape: dict[str, str]) -> None:
+    out = Redactor().text(shape["text"])
+    assert shape["secret"] not in out
+    assert REDACTED in out
+    assert Redactor().text(out) == out  # idempotent: rendering redacts an already redacted report
+
+
+def test_expr_matches_text_on_every_shape() -> None:
+    redactor = Redactor()
+    texts = [s["text"] for s in SHAPES]
+    frame = pl.DataFrame({"t": texts}).select(redactor.expr(pl.col("t")))
+    assert frame["t"].to_list() == [redactor.text(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("password=hunter2", "password="),
+        ('{"client_secret": "abc123"}', '"client_secret": "'),
+        ("X-DC-DEVKEY: abcdef123456", "X-DC-DEVKEY: "),
+        ("https://svc:pw123@ca.example/certsrv", "https://svc:"),
+        ("https://ca.example/api?apikey=k123&limit=5", "&limit=5"),
+    ],
+)
+def test_key_names_stay_visible(text: str, kept: str) -> None:
+    assert kept in Redactor().text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HTTP 401 API key expired on 2026-10-31",
+        "key_size=2048 sig_alg=sha256WithRSAEncryption error_code=EMS-956",
+        "Template OV-SSL not found for account 'acme'",
+        "POST https://www.digicert.com/services/v2/order/certificate/ssl_basic -> 503",
+        "token expired for user svc-ca",
+    ],
+)
+def test_ordinary_log_text_is_left_alone(text: str) -> None:
+    assert Redactor().text(text) == text
+
+
+def test_extra_patterns_apply_in_text_and_expr() -> None:
+    redactor = Redactor(extra_patterns=[r"ACME-[0-9]{6}"])
+    assert redactor.text("customer ACME-123456 failed") == f"customer {REDACTED} failed"
+    out = pl.select(redactor.expr(pl.lit("customer ACME-123456 failed"))).item()
+    assert out == f"customer {REDACTED} failed"
+
+
+def test_an_invalid_extra_pattern_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="invalid redaction pattern"):
+        Redactor(extra_patterns=[r"(?<=look)behind"])
+
+
+def test_redact_report_reaches_every_free_text_field(report: Report) -> None:
+    clean = redact_report(report, Redactor())
+    dumped = clean.model_dump_json()
+    for secret in (
+        "Winter2026!",
+        "SecApiKey55667788",
+        "EntAccessTok998877",
+        "DCK9a8b7c6d5e4f3a2b1",
+        "cs_live_0099aabbccdd",
+        "MIIEowIBAAKCAQEAsecretkeybody",
+        "dBjftJeZ4CVPmB92K27uhbUJU1p1rwW",
+    ):
+        assert secret in report.model_dump_json()
+        assert secret not in dumped
+    assert clean.orders[0].order_id == report.orders[0].order_id
+    assert clean.summary == report.summary
+
+
+def test_find_private_keys_points_at_the_lines() -> None:
+    events = pl.DataFrame(
+        {
+            "source_file": ["a.log", "a.log", "b.log", "b.log"],
+            "line": pl.Series([3, 9, 1, 4], dtype=pl.UInt32),
+            "raw": [
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----",
+                "-----BEGIN CERTIFICATE-----\nMIIC...\n-----END CERTIFICATE-----",
+                "ok",
+                "dump -----BEGIN EC PRIVATE KEY----- MHcC",
+            ],
+        }
+    )
+    found = find_private_keys(events)
+    assert found.columns == ["source_file", "line"]
+    assert found.rows() == [("a.log", 3), ("b.log", 4)]
