@@ -42,6 +42,9 @@ th { background:var(--soft); position:sticky; top:0; font-weight:600; white-spac
 #orders-table th[aria-sort=ascending]::after { content:" ▲"; color:var(--fg); }
 #orders-table th[aria-sort=descending]::after { content:" ▼"; color:var(--fg); }
 tbody tr:hover { background:#f0f6ff; }
+.stamp { white-space:nowrap; font-variant-numeric:tabular-nums; }
+.fix { margin-top:4px; max-width:34em; font-size:13px; white-space:normal; }
+td .tag { white-space:normal; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; }
 td:first-child { white-space:nowrap; } .num { font-variant-numeric:tabular-nums; }
 .toolbar { display:flex; gap:12px; align-items:center; margin-bottom:10px; }

@@ -173,10 +173,16 @@ def fix_steps(fix: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def fix_summary(fix: str) -> str:
-    """The fix in one line: its first sentence."""
+FIX_SUMMARY_CHARS = 140
+
+
+def fix_summary(fix: str, limit: int = FIX_SUMMARY_CHARS) -> str:
+    """The fix in one line: its first sentence, cut at a word boundary when longer than `limit`."""
     steps = fix_steps(fix)
-    return steps[0] if steps else ""
+    first = steps[0] if steps else ""
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def span(report: Report) -> tuple[datetime | None, datetime | None]:

@@ -67,14 +67,14 @@ def _sides(report: Report) -> str:
         )
     rows = [
         [
-            f"<code>{e(r.cause)}</code><br><span class=tag>{e(r.title)}</span>",
+            f"<code>{e(r.cause)}</code><br><span class=tag>{e(r.title)}</span>"
+            f'<div class="fix"><b>Fix:</b> {e(fix_summary(r.fix))}</div>',
             badge(r.severity),
             e(SIDE_TITLES[r.side].split(" (")[0]),
             f"{r.step}. {e(STEP_TITLES.get(r.step, 'Other'))}",
             f'<span class="num">{len(r.orders)}</span>',
             e(", ".join(r.connectors) or NONE),
-            f"{e(stamp(r.first_seen))}<br>{e(stamp(r.last_seen))}",
-            e(fix_summary(r.fix)),
+            f'<span class="stamp">{e(stamp(r.first_seen))}<br>{e(stamp(r.last_seen))}</span>',
         ]
         for r in cause_rows(report)
     ]
@@ -86,7 +86,6 @@ def _sides(report: Report) -> str:
         "Orders",
         "Connectors",
         "First / last",
-        "Fix",
     ]
     body = f'<div class="sides">{"".join(cells)}</div><h3>Root causes</h3>{table(headers, rows)}'
     return section("sides", "Who must act", body)
