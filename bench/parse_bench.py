@@ -110,11 +110,17 @@ def main() -> None:
             (Path(folder) / name).write_text(make(int(total * share), rng), encoding="utf-8")
         size = sum(p.stat().st_size for p in Path(folder).iterdir())
         start, cpu_start = time.perf_counter(), time.process_time()
-        result = read_logs([folder])
+        done: dict[str, float] = {}
+        result = read_logs(
+            [folder], progress=lambda path, _: done.update({path: time.perf_counter()})
+        )
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     lines = sum(r.lines for r in result.files)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    previous = start
     for report in result.files:
+        took, previous = done[report.path] - previous, done[report.path]
+        print(f"{took:6.2f} s ", end="")
         print(
             f"{Path(report.path).name:28} {report.format:14} {report.lines:>9} lines "
             f"{report.events:>9} events {report.unparsed_lines:>4} unparsed"

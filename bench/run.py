@@ -476,6 +476,7 @@ def profile(folder: Path, top: int = 25) -> str:
     imported = time.perf_counter() - start
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
+    peak_after: dict[str, float] = {}  # the process's peak RSS when the stage last returned
 
     def timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -485,6 +486,7 @@ def profile(folder: Path, top: int = 25) -> str:
             finally:
                 spent[stage] += time.perf_counter() - t0
                 calls[stage] += 1
+                peak_after[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
 
         return wrapper
 
@@ -512,13 +514,14 @@ def profile(folder: Path, top: int = 25) -> str:
         f"events, {len(text) / MB:.1f} MB of JSON): {total:.1f} s in-process, import "
         f"{imported:.1f} s, peak RSS {peak:,.0f} MB, load avg {os.getloadavg()[0]:.1f}.",
         "",
-        "| stage | seconds | share | calls |",
-        "|---|---:|---:|---:|",
+        "| stage | seconds | share | calls | peak RSS after |",
+        "|---|---:|---:|---:|---:|",
     ]
     for stage, secs in sorted(
         spent.items(), key=lambda kv: kv[0].split(":")[0] + f"{-kv[1]:012.3f}"
     ):
-        out.append(f"| {stage} | {secs:.2f} | {secs / total:.0%} | {calls[stage]} |")
+        after = _f(peak_after.get(stage), 0)
+        out.append(f"| {stage} | {secs:.2f} | {secs / total:.0%} | {calls[stage]} | {after} MB |")
     if missing:
         out += ["", "Not found (renamed?): " + ", ".join(missing)]
     buf = io.StringIO()

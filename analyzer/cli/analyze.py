@@ -161,7 +161,9 @@ def register(app: typer.Typer) -> None:
         if fmt is OutputFormat.TERMINAL and output is None:
             render_to_console(analysis.report, _console(width), redact=not no_redact)
         else:
-            out = render(analysis.report, fmt, width=width or 120, color=False, redact=not no_redact)
+            out = render(
+                analysis.report, fmt, width=width or 120, color=False, redact=not no_redact
+            )
             _emit(out, output)
         raise typer.Exit(_exit_code(analysis, fail_on))
 

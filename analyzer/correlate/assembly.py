@@ -105,6 +105,12 @@ def _evidence(row: dict[str, Any]) -> Evidence:
     )
 
 
+def _most_detailed(items: list[Evidence]) -> str | None:
+    """The error to hand on: the longest message among the winning cause's evidence lines."""
+    deciding = [e.message for e in items if e.rule is not None] or [e.message for e in items]
+    return max(deciding, key=len) if deciding else None
+
+
 def _verdict(
     row: dict[str, Any],
     evidence: list[dict[str, Any]],
@@ -143,7 +149,7 @@ def _verdict(
         escalation=Escalation(
             connector=connector,
             endpoint=row["endpoint"] or (endpoints.get(connector) if connector else None),
-            error=items[0].message if items else None,
+            error=_most_detailed(items),
             template=row["template"],
             csr=CsrDetails(
                 key_alg=row["key_alg"],

@@ -14,9 +14,9 @@ from analyzer.readers.timestamps import parse_ts
 from analyzer.schema import EVENT_SCHEMA, KIND_DTYPE, STATE_DTYPE, Kind, conform
 
 _INTERNAL = frozenset({*BASE_COLUMNS, "layout"})
-# In free text, `msg=` and `error=` repeat what the message already holds: the message stays whole
-# (with its continuation lines) so that rules can match stack-trace text.
-_PAIR_SKIP = frozenset({"message", "ts", "level"})
+# A `msg=` / `error=` pair is the message of a key=value line: it replaces the line's text, and the
+# event's continuation lines (stack traces) follow it, so rules still match "Caused by: ..." text.
+_PAIR_SKIP = frozenset({"ts", "level"})
 
 
 @dataclass
@@ -52,20 +52,6 @@ def _convert(source: str, dtype: pl.DataType, target: str) -> pl.Expr:
     return pl.when(stripped != "").then(stripped)
 
 
-def _json_object(entries: pl.Expr) -> pl.Expr:
-    return pl.concat_str([pl.lit("{"), entries, pl.lit("}")])
-
-
-def _json_string(expr: pl.Expr) -> pl.Expr:
-    """A JSON string literal; control characters become spaces (`raw` keeps the original)."""
-    escaped = (
-        expr.str.replace_all("\\", "\\\\", literal=True)
-        .str.replace_all('"', '\\"', literal=True)
-        .str.replace_all(r"[\x00-\x1f]", " ")
-    )
-    return pl.concat_str([pl.lit('"'), escaped, pl.lit('"')])
-
-
 def _source_groups(names: list[str], aliases: AliasTable) -> dict[str, list[str]]:
     """Canonical → source names: exact canonical spellings first, then aliases, then the last
     segment of a dotted (nested) name when nothing else claims that canonical column."""
@@ -82,32 +68,54 @@ def _source_groups(names: list[str], aliases: AliasTable) -> dict[str, list[str]
     return {k: v for k, v in groups.items() if k not in RESERVED}
 
 
-def _pair_columns(pairs: pl.DataFrame, aliases: AliasTable) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Pairs → (canonical columns by row, leftover `fields` JSON by row)."""
-    keys = pairs["key"].unique().to_list()
-    canon = {k: t for k in keys if (t := aliases.canonical(k)) and t not in RESERVED | _PAIR_SKIP}
-    tagged = pairs.with_columns(
-        pl.col("key").replace_strict(canon, default=None, return_dtype=pl.String).alias("_canon")
+def _pair_columns(
+    pairs: pl.DataFrame, aliases: AliasTable
+) -> tuple[pl.DataFrame, dict[str, str], dict[str, str]]:
+    """Pairs pivoted to one `_p.<key>` column per key (a pivot is far cheaper here than a
+    group_by); returns (wide frame, column → canonical name, column → key kept in `fields`)."""
+    wide = pairs.filter(pl.col("key") != ROW).pivot(
+        on="key", index=ROW, values="value", aggregate_function="first"
     )
-    known = tagged.filter(pl.col("_canon").is_not_null())
-    if known.is_empty():
-        wide = pl.DataFrame(schema={ROW: pl.UInt32})
-    else:
-        wide = known.pivot(on="_canon", index=ROW, values="value", aggregate_function="first")
-        wide = wide.with_columns(pl.col(ROW).cast(pl.UInt32)).rename(
-            {c: f"_p.{c}" for c in wide.columns if c != ROW}
-        )
-    rest = (
-        tagged.filter(pl.col("_canon").is_null())
-        .group_by(ROW)
-        .agg(
-            pl.concat_str([_json_string(pl.col("key")), pl.lit(":"), _json_string(pl.col("value"))])
-            .str.join(",")
-            .alias("_pf")
-        )
-        .with_columns(_json_object(pl.col("_pf")).alias("_pf"), pl.col(ROW).cast(pl.UInt32))
-    )
-    return wide, rest
+    keys = [c for c in wide.columns if c != ROW]
+    wide = wide.with_columns(pl.col(ROW).cast(pl.UInt32)).rename({k: f"_p.{k}" for k in keys})
+    canonical: dict[str, str] = {}
+    rest: dict[str, str] = {}
+    for key in keys:
+        target = aliases.canonical(key)
+        if target is not None and target not in RESERVED | _PAIR_SKIP:
+            canonical[f"_p.{key}"] = target
+        else:
+            rest[f"_p.{key}"] = key
+    return wide, canonical, rest
+
+
+# Free text that names an order ("Order ORD-100401 installed", "order #58231 failed") still links it.
+_ORDER_IN_TEXT = (
+    r"(?i:\border)(?:[ _-]?(?i:id|no|number))?\s*[:=#]?\s*['\"]?([A-Z][A-Z0-9]*-\d{3,}|\d{5,})\b"
+)
+
+
+def _order_from_text(columns: list[str]) -> pl.Expr:
+    found = pl.col("message").str.extract(_ORDER_IN_TEXT, 1)
+    return pl.coalesce(pl.col("order_id"), found) if "order_id" in columns else found
+
+
+def _pair_message_first(
+    sources: list[str], schema: Mapping[str, pl.DataType], converted: list[pl.Expr]
+) -> list[pl.Expr]:
+    """Message sources with `msg=`-style pairs first, each followed by the continuation lines."""
+    tail = pl.col("raw").str.splitn("\n", 2).struct.field("field_1")
+    pairs = [
+        pl.when(tail.is_null()).then(expr).otherwise(pl.concat_str([expr, tail], separator="\n"))
+        for source, expr in zip(sources, converted, strict=True)
+        if source.startswith("_p.")
+    ]
+    rest = [
+        expr
+        for source, expr in zip(sources, converted, strict=True)
+        if not source.startswith("_p.")
+    ]
+    return pairs + rest
 
 
 def normalise(
@@ -117,11 +125,12 @@ def normalise(
     frame = parsed.frame
     names = [c for c in frame.columns if c not in _INTERNAL]
     groups = _source_groups(names, aliases)
+    pair_rest: dict[str, str] = {}
     if parsed.pairs is not None and not parsed.pairs.is_empty():
-        wide, rest = _pair_columns(parsed.pairs, aliases)
-        frame = frame.join(wide, on=ROW, how="left").join(rest, on=ROW, how="left")
-        for column in [c for c in wide.columns if c != ROW]:
-            groups.setdefault(column.removeprefix("_p."), []).append(column)
+        wide, pair_canonical, pair_rest = _pair_columns(parsed.pairs, aliases)
+        frame = frame.join(wide, on=ROW, how="left", maintain_order="left")
+        for column, target in pair_canonical.items():
+            groups.setdefault(target, []).append(column)
     mapped = {source for sources in groups.values() for source in sources}
     leftovers = [c for c in names if c not in mapped]
     # Timestamps are parsed eagerly, one source column at a time (see timestamps.parse_ts).
@@ -135,36 +144,31 @@ def normalise(
         converted = [
             pl.col(s) if target == "ts" else _convert(s, schema[s], target) for s in sources
         ]
+        if target == "message":
+            converted = _pair_message_first(sources, schema, converted)
         exprs.append(pl.coalesce(converted).alias(target))
     if "message" not in groups:
         exprs.append(pl.lit(None, dtype=pl.String).alias("message"))
-    own = [c for c in leftovers if c not in _INTERNAL and not c.startswith("_p")]
-    fields_parts: list[pl.Expr] = []
-    if own:
-        # Null members say nothing; dropping them keeps `fields` short (keys are column names).
+    own = [c for c in leftovers if c not in _INTERNAL]
+    kept = [pl.col(c) for c in own] + [
+        pl.col(column).alias(key) for column, key in pair_rest.items() if key not in own
+    ]
+    fields: pl.Expr = pl.lit(None, dtype=pl.String)
+    if kept:
+        # Null members say nothing; dropping them keeps `fields` short (keys are field names).
         encoded = (
-            pl.struct([pl.col(c) for c in own])
+            pl.struct(kept)
             .struct.json_encode()
-            .str.replace_all(r'"[^"\\]*":null,?', "")
-            .str.replace(r",}$", "}")
+            .str.replace_all(r',"(?:[^"\\]|\\.)*":null', "")
+            .str.replace(r'^\{"(?:[^"\\]|\\.)*":null,?', "{")
         )
-        fields_parts.append(pl.when(encoded == "{}").then(None).otherwise(encoded))
-    if "_pf" in frame.columns:
-        fields_parts.append(pl.col("_pf"))
-    if len(fields_parts) == 2:
-        left, right = fields_parts
-        fields = (
-            pl.when(right.is_null())
-            .then(left)
-            .otherwise(pl.concat_str([left.str.strip_suffix("}"), pl.lit(","), right.str.slice(1)]))
-        )
-    else:
-        fields = fields_parts[0] if fields_parts else pl.lit(None, dtype=pl.String)
+        fields = pl.when(encoded == "{}").then(None).otherwise(encoded)
     exprs.append(fields.alias("fields"))
     out = frame.select(exprs).with_columns(
         pl.lit(source_file).alias("source_file"),
         pl.lit(parsed.format).alias("format"),
     )
+    out = out.with_columns(_order_from_text(out.columns).alias("order_id"))
     canonical = [c for c in out.columns if c in EVENT_SCHEMA and c not in RESERVED]
     present = {c for c in canonical if out.height and out[c].null_count() < out.height}
     present |= {normalise_key(c) for c in own}

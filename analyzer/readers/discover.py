@@ -127,16 +127,13 @@ def _one_file(path: Path, display: str, kind: Kind | None, out: Discovery) -> No
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    real_root = root.resolve()
+    """Files under `root` in name order, symlinked folders included (never walked into: one
+    pointing inside the folder is read through its real path, one pointing outside is refused)."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         base = Path(folder)
-        for name in dirs:
-            link = base / name
-            # A symlinked folder inside the input folder is walked; os.walk does not follow it.
-            if link.is_symlink() and link.resolve().is_relative_to(real_root):
-                yield from _walk(link)
-        for name in sorted(files):
+        entries = sorted([*files, *(d for d in dirs if (base / d).is_symlink())])
+        for name in entries:
             yield base / name
 
 
@@ -158,6 +155,17 @@ def discover(arguments: list[str | Path], forced: Kind | None = None) -> Discove
         if path.is_dir():
             real_root = path.resolve()
             for found in _walk(path):
+                if found.is_dir():  # a symlinked folder
+                    if not found.resolve().is_relative_to(real_root):
+                        out.diagnostics.append(
+                            _problem(
+                                str(found),
+                                "input.symlink-outside",
+                                "symbolic link points outside the input folder; not followed",
+                                "pass its target explicitly if it belongs to the export",
+                            )
+                        )
+                    continue
                 if found.is_symlink() and not found.resolve().is_relative_to(real_root):
                     out.diagnostics.append(
                         _problem(

@@ -110,7 +110,8 @@ def parse_delimited(path: str, text: str, separator: str) -> Parsed:
         lines=lines.height,
         format=fmt,
         unparsed=unparsed,
-        skipped=skipped + 1,  # the header row is read, not an event
+        # The header record is read, not an event (a quoted newline can make it span lines).
+        skipped=skipped + int(header["line_end"][0]) - int(header["line"][0]) + 1,
         skipped_reason="header row" + (" and blank lines" if skipped else ""),
         problems=problems,
     )

@@ -93,24 +93,22 @@ def _extract(heads: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
 
 
 def _pairs(events: pl.DataFrame) -> pl.DataFrame:
+    """`key=value` and `key="quoted value"` pairs of each event's first line: (_row, key, value)."""
     found = (
         events.select(ROW, pl.col("head").str.extract_all(_PAIR).alias("_kv"))
         .explode("_kv")
         .drop_nulls("_kv")
-    )
-    cut = pl.col("_kv").str.find("=", literal=True)
-    value = pl.col("_kv").str.slice(cut + 1)
-    quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_chars() >= 2)
-    return found.select(
-        ROW,
-        pl.col("_kv").str.slice(0, cut).alias("key"),
-        pl.when(quoted)
-        .then(
-            value.str.slice(1, value.str.len_chars() - 2).str.replace_all('\\"', '"', literal=True)
+        .with_columns(pl.col("_kv").str.find("=", literal=True).alias("_cut"))
+        .select(
+            ROW,
+            pl.col("_kv").str.slice(0, pl.col("_cut")).alias("key"),
+            pl.col("_kv").str.slice(pl.col("_cut") + 1).alias("value"),
         )
-        .otherwise(value)
-        .alias("value"),
     )
+    value = pl.col("value")
+    quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_bytes() >= 2)
+    inner = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('\\"', '"', literal=True)
+    return found.with_columns(pl.when(quoted).then(inner).otherwise(value).alias("value"))
 
 
 def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFrame, int]:

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analyzer.readers import read_logs
@@ -64,6 +64,16 @@ _LINE = st.one_of(
     name=st.sampled_from(["a.log", "b.jsonl", "c.csv", "d.tsv", "e.json", "f.txt"]),
     crlf=st.booleans(),
     trailing=st.booleans(),
+)
+# Found by Hypothesis: a quote-escaped header spanning two lines; a header name with quotes.
+@example(
+    lines=['2026-11-20T10:15:02Z ERROR [c] connector=A msg="\\""', "   "],
+    name="c.csv",
+    crlf=False,
+    trailing=False,
+)
+@example(
+    lines=['x msg=""', "\tat com.example.X(X.java:1)"], name="d.tsv", crlf=False, trailing=False
 )
 def test_generated_files_are_accounted_for(
     lines: list[str], name: str, crlf: bool, trailing: bool

@@ -23,7 +23,7 @@ LAYOUT_CASES: list[tuple[str, str, dict[str, Any]]] = [
             "level": "error",
             "connector": "DigiCert Prod",
             "http_status": 401,
-            "message": 'connector="DigiCert Prod" http_status=401 msg="API key expired"',
+            "message": "API key expired",  # the msg= pair is the message; raw keeps the line
         },
     ),
     (
@@ -199,3 +199,21 @@ def test_syslog_takes_its_year_from_the_file(tmp_path: Path) -> None:
     assert '"pid":"4211"' in rows[0]["fields"]
     assert rows[1]["ts"] == datetime(2025, 11, 3, 1, 2, 3, tzinfo=UTC)
     assert rows[1]["message"] == "started"
+
+
+@pytest.mark.parametrize(
+    ("line", "order"),
+    [
+        (
+            "2026-11-20 10:15:02,123 INFO [w-1] c.Bot - Order ORD-100401 installed on web01",
+            "ORD-100401",
+        ),
+        ("2026-11-20 10:15:02,123 ERROR [w-1] c.Bot - order #58231 failed at the CA", "58231"),
+        ("2026-11-20 10:15:02,123 ERROR [w-1] c.Bot - orderId: PO-2231 rejected", "PO-2231"),
+        ("2026-11-20 10:15:02,123 INFO [w-1] c.Bot - order installed on web01", None),
+    ],
+)
+def test_free_text_names_the_order(
+    read_text: Callable[[str, str], ReadResult], line: str, order: str | None
+) -> None:
+    assert first_row(read_text("bot.log", line + "\n"))["order_id"] == order
