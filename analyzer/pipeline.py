@@ -35,6 +35,8 @@ class AnalyzeOptions:
     until: datetime | None = None
     redact: bool = True
     extra_redactions: Sequence[str] = ()
+    template_map: Path | None = None  # documented template mapping (TOML), for near-miss names
+    csr_policy: Path | None = None  # template CSR policy (TOML), checked on top of CA/B Forum rules
     generated_at: datetime | None = None  # fixed clock for golden outputs
 
 
@@ -116,7 +118,16 @@ def analyze_read(
     opts = options or AnalyzeOptions()
     events = _window(read.events, opts.since, opts.until).with_row_index(EVENT_INDEX)
     findings = evaluate(ruleset, events)
-    result = triage(events, findings, TriageOptions(opts.link_window, opts.pending_after))
+    result = triage(
+        events,
+        findings,
+        TriageOptions(
+            link_window=opts.link_window,
+            pending_after=opts.pending_after,
+            template_map=opts.template_map,
+            csr_policy=opts.csr_policy,
+        ),
+    )
     assignments, clusters = cluster_unknowns(result.unknown_rows)
     unknown_rows = result.unknown_rows.join(assignments, on=EVENT_INDEX, how="left")
 

@@ -16,6 +16,7 @@ from typing import TextIO
 # Every `/regex/flags` literal of a rule file; used only when the project's API cannot load the pack.
 _LITERAL = re.compile(r"(?<![\w)\]\"])/((?:[^/\\\n]|\\.)+)/([imsxU]*)")
 _PROBE = "lorem ipsum 42"
+_FLAGS_PREFIX = re.compile(r"^\(\?[a-zA-Z]+\)")
 _LINE_FIELDS = frozenset({"message", "raw"})
 _RUST_ONLY = (r"\p{", r"\P{", r"\pL", r"\pN", "[[:", r"\z", "(?U", "(?-u")
 
@@ -79,7 +80,7 @@ def pack_patterns(rules_dir: Path | None = None) -> PackPatterns:
 
 
 def _not_a_search(pattern: str, field_name: str) -> str | None:
-    """Why a regex tests the shape of one parsed field rather than searches a line, if it does.
+    r"""Why a regex tests the shape of one parsed field rather than searches a line, if it does.
 
     `error_code !~ /\S/` or `status ~ /^inactive$/i` is meaningful on a field only: on a whole
     line it matches everything or nothing, and would let ripgrep stop at the first character.
@@ -90,7 +91,9 @@ def _not_a_search(pattern: str, field_name: str) -> str | None:
         return None
     if probe.search(_PROBE):
         return "matches any text (a field-shape test)"
-    if field_name not in _LINE_FIELDS and re.search(r"(?<!\\)[\^$]", pattern.split(")", 1)[-1]):
+    body = _FLAGS_PREFIX.sub("", pattern)
+    anchored = body.startswith("^") or (body.endswith("$") and not body.endswith("\\$"))
+    if field_name not in _LINE_FIELDS and anchored:
         return f"anchored to the whole `{field_name}` field"
     return None
 
@@ -104,8 +107,8 @@ def _patterns_from_text(rules_dir: Path) -> PackPatterns:
             rules += code.lstrip().startswith("rule ")
             if code.lstrip().startswith(("example", "counter")):
                 continue
-            for body, flags in _LITERAL.findall(code):
-                body = body.replace("\\/", "/")
+            for literal, flags in _LITERAL.findall(code):
+                body = literal.replace("\\/", "/")
                 inline = "".join(sorted(set(flags)))
                 seen[f"(?{inline}){body}" if inline else body] = None
     return PackPatterns(tuple(seen), "rule-file text (fallback)", rules)

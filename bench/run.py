@@ -275,6 +275,23 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
+def _git_head() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "analyzer", "rules"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head or 'unknown'}{' + uncommitted changes in analyzer/ or rules/' if dirty else ''}"
+
+
 def _machine() -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -362,8 +379,15 @@ def verdicts(results: list[ScaleResult]) -> list[tuple[str, str, str]]:
 
 
 def render(
-    results: list[ScaleResult], command: str, machine: dict[str, str], started: datetime
+    results: list[ScaleResult],
+    command: str,
+    machine: dict[str, str],
+    started: datetime,
+    pack: dict[str, object] | None = None,
 ) -> str:
+    pack = pack or {}
+    excluded = pack.get("excluded") or []
+    assert isinstance(excluded, list)
     lines = [
         "# Benchmark results",
         "",
@@ -382,6 +406,11 @@ def render(
         "floor: reading and matching, no parsing. The Python loop applies every regex to every line "
         "with `re`; above its byte budget it runs on the first part of each file and is extrapolated "
         "by bytes.",
+        "",
+        f"Rule pack: {pack.get('rules', '?')} rules, {pack.get('patterns', '?')} distinct regexes "
+        f"searched by rg and Python ({len(excluded)} field-shape regexes left out: anchored on a "
+        "short field, or matching any text; see `bench/README.md`). certriage is git "
+        f"{_git_head()}.",
         "",
         "| scale | input | lines | certriage wall | certriage CPU | certriage peak | rg wall | rg CPU | "
         "Python loop | certriage / rg | Python / certriage | load avg |",
@@ -576,11 +605,12 @@ def main(argv: list[str] | None = None) -> int:
     machine = _machine()
     args.data.mkdir(parents=True, exist_ok=True)
     patterns = args.data / "patterns.txt"
-    subprocess.run(
+    written = subprocess.run(
         [sys.executable, str(BENCH / "baseline.py"), "--write-patterns", str(patterns)],
         check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
     )
+    pack = json.loads(written.stdout)
     if not shutil.which("rg"):
         print(RG_MISSING, file=sys.stderr)
     results = []
@@ -590,7 +620,8 @@ def main(argv: list[str] | None = None) -> int:
     for scale in scales:
         folder = ensure_data(scale, args.seed, args.skip_generate, args.data)
         results.append(run_scale(scale, folder, patterns, args))
-        text = render(results, command.strip(), machine, started)  # after every scale: partial
+        # after every scale, so a long run leaves its partial table
+        text = render(results, command.strip(), machine, started, pack)
         args.results.write_text(text, encoding="utf-8")
     print(text)
     raw = [asdict(r) for r in results]

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from analyzer.cli.options import (
+    CsrPolicyOpt,
     FailOnOpt,
     FormatsOpt,
     KindOpt,
@@ -27,6 +28,7 @@ from analyzer.cli.options import (
     RedactOpt,
     RulesDir,
     SinceOpt,
+    TemplateMapOpt,
     TzOpt,
     UntilOpt,
     WidthOpt,
@@ -89,6 +91,8 @@ def _options(
     link_window: str,
     no_redact: bool,
     redact: list[str] | None,
+    template_map: Path | None = None,
+    csr_policy: Path | None = None,
 ) -> AnalyzeOptions:
     return AnalyzeOptions(
         rules=rules,
@@ -101,6 +105,8 @@ def _options(
         link_window=parse_duration(link_window),
         redact=not no_redact,
         extra_redactions=tuple(redact or ()),
+        template_map=template_map,
+        csr_policy=csr_policy,
     )
 
 
@@ -147,12 +153,25 @@ def register(app: typer.Typer) -> None:
         fail_on: FailOnOpt = None,
         no_redact: NoRedactOpt = False,
         redact: RedactOpt = None,
+        template_map: TemplateMapOpt = None,
+        csr_policy: CsrPolicyOpt = None,
         width: WidthOpt = None,
     ) -> None:
         """The root-cause summary of every failed or stuck order in the logs."""
         err = _console(width, stderr=True)
         opts = _options(
-            rules, kind, tz, formats, since, until, pending_after, link_window, no_redact, redact
+            rules,
+            kind,
+            tz,
+            formats,
+            since,
+            until,
+            pending_after,
+            link_window,
+            no_redact,
+            redact,
+            template_map,
+            csr_policy,
         )
         analysis = run_analysis(paths, opts, err)
         if fmt is OutputFormat.PARQUET and output is None:

@@ -74,3 +74,10 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to
 WidthOpt = Annotated[
     int | None, typer.Option("--width", help="Terminal width (default: detected).")
 ]
+TemplateMapOpt = Annotated[
+    Path | None,
+    typer.Option("--template-map", help="Documented template mapping (TOML) for near-miss names."),
+]
+CsrPolicyOpt = Annotated[
+    Path | None, typer.Option("--csr-policy", help="Template CSR policy (TOML) checked on CSRs.")
+]
