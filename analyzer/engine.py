@@ -11,15 +11,41 @@ from analyzer.dsl.matcher import find_matches
 from analyzer.dsl.samples import case_id, event_frame
 from analyzer.errors import Location
 from analyzer.ruleset import RuleSet
+from analyzer.schema import EVENT_SCHEMA
+
+
+_CALM_STATES = ["issued", "revoked", "cancelled"]
+_QUIET_LEVELS = ["debug", "info"]
+
+# Rules look at events that look like trouble. Healthy traffic (INFO and DEBUG lines without an
+# HTTP error, an error code, a failure-looking status or an open order state) is most of any export
+# and can neither cause nor explain a failure, so the engine never spends a regex on it.
+TROUBLE: pl.Expr = (
+    ~pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(False)
+    & ~pl.col("state").cast(pl.String).is_in(_CALM_STATES).fill_null(False)
+    | (pl.col("http_status") >= 400).fill_null(False)
+    | pl.col("error_code").is_not_null()
+    | pl.col("state").cast(pl.String).is_in(["failed", "revoke_failed", "pending", "unknown"])
+    | pl.col("status").str.contains(r"(?i)inactive|error|fail|disabled|reject|denied|suspend")
+).fill_null(False)
 
 
 def evaluate(ruleset: RuleSet, events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """FINDING_SCHEMA rows, one per (event, rule) match, sorted by (event_idx, rule_id).
 
-    `events` is the canonical frame with its `event_idx` column; all rule conditions run in one
-    pass over the rows a cheap literal prefilter lets through, and only matching rows are kept.
+    `events` is the canonical frame with its `event_idx` column. Only events that look like
+    trouble (TROUBLE) are considered; on those, all rule conditions run in one pass over the rows a
+    cheap literal prefilter lets through, and only matching rows are kept.
     """
-    return find_matches(ruleset.rules, ruleset.patterns, events)
+    lf = events.lazy()
+    present = set(lf.collect_schema().names())
+    missing = [
+        pl.lit(None).cast(EVENT_SCHEMA[c]).alias(c)
+        for c in ("level", "state", "http_status", "error_code", "status")
+        if c not in present
+    ]
+    candidates = lf.with_columns(missing).filter(TROUBLE).select(sorted(present)).collect()
+    return find_matches(ruleset.rules, ruleset.patterns, candidates)
 
 
 @dataclass(frozen=True, slots=True)

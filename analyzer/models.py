@@ -151,6 +151,7 @@ class Report(_Model):
     unknown_clusters: list[UnknownCluster] = Field(default_factory=list)
     benign: dict[str, int] = Field(default_factory=dict)  # benign rule id -> lines explained away
     security_findings: list[SecurityFinding] = Field(default_factory=list)
+    redacted: bool = False  # secrets in every free-text field already replaced by [REDACTED]
 
 
 SCHEMA_FILE = "report-v1.schema.json"

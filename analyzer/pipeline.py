@@ -158,7 +158,9 @@ def analyze_read(
         notes=result.notes,
     )
     if opts.redact:
-        report = redact_report(report, Redactor(opts.extra_redactions))
+        report = redact_report(report, Redactor(opts.extra_redactions)).model_copy(
+            update={"redacted": True}
+        )
     return Analysis(
         report=report,
         events=events,

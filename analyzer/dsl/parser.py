@@ -24,6 +24,9 @@ _SEVERITIES = frozenset(s.value for s in RuleSeverity)
 # Clauses whose diagnostics point at the value rather than the keyword.
 _VALUE_CLAUSES = frozenset({"cause", "severity", "priority", "effect"})
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+# Conditions nest this deep at most: the AST, its checks and its compilation recurse once per
+# level, and Python's stack ends near 1000. The shipped rules nest 12 deep.
+MAX_NESTING = 100
 
 
 @cache
@@ -46,9 +49,31 @@ def parse_text(text: str, path: str) -> tuple[ast.RuleFile, list[Diagnostic]]:
         except UnexpectedInput as error:
             diagnostics.append(_syntax_diagnostic(error, path, lines, min(offset + 1, len(lines))))
             continue
+        too_deep = _too_deep(tree)
+        if too_deep is not None:
+            diagnostics.append(
+                Diagnostic(
+                    "nesting",
+                    f"condition nested more than {MAX_NESTING} levels deep",
+                    _loc(path, too_deep),
+                    "split the rule, or use `field in [...]` or one regex with alternatives",
+                )
+            )
+            continue
         builder.items(tree)
     rule_file = ast.RuleFile(path, tuple(builder.rules), tuple(builder.patterns), lines)
     return rule_file, diagnostics
+
+
+def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
+    """The first node nested deeper than MAX_NESTING, found without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return node
+        stack += [(kid, depth + 1) for kid in node.children if isinstance(kid, Tree)]
+    return None
 
 
 def _chunks(text: str) -> list[str]:

@@ -32,7 +32,7 @@ from analyzer.pki.records import (
     finding_events,
     first_per_order,
 )
-from analyzer.pki.serial import IssuedSerial, compare_serial
+from analyzer.pki.serial import IssuedSerial, SerialIndex, compare_serial
 from analyzer.pki.templates import TemplateEntry, load_template_map, suggest_template
 from analyzer.schema import EVENT_INDEX
 
@@ -203,10 +203,10 @@ def _serial_rows(
             orders.filter(pl.col("state") == "issued").select("serial", "order_id", "connector"),
         ]
     ).filter(pl.col("serial").is_not_null())
-    issued = [
+    issued = SerialIndex(
         IssuedSerial(serial, oid, conn or connector_of.get(oid or ""))
         for serial, oid, conn in issued_rows.unique(maintain_order=True).iter_rows()
-    ]
+    )
     captured = first_per_order(finding_events(events, findings), "cap_serial")
     failing = events.filter(
         pl.col("order_id").is_not_null()

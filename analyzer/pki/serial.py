@@ -46,20 +46,33 @@ def reversed_bytes(digits: str) -> int:
     return int.from_bytes(bytes.fromhex(padded)[::-1], "big")
 
 
+class SerialIndex:
+    """Issued certificates keyed by the integer their serial denotes: one parse per record."""
+
+    def __init__(self, issued: Iterable[IssuedSerial]) -> None:
+        self._by_value: dict[int, IssuedSerial] = {}
+        for rec in issued:
+            value = serial_value(rec.serial)
+            if value is not None:
+                self._by_value.setdefault(value, rec)
+
+    def get(self, value: int | None) -> IssuedSerial | None:
+        return self._by_value.get(value) if value is not None else None
+
+
 def compare_serial(
-    sent: str, connector: str | None, issued: Iterable[IssuedSerial]
+    sent: str, connector: str | None, issued: Iterable[IssuedSerial] | SerialIndex
 ) -> SerialVerdict | None:
     """Compare a failed revocation's serial with the issued ones; None when it matches exactly."""
-    records = list(issued)
+    index = issued if isinstance(issued, SerialIndex) else SerialIndex(issued)
     digits = hex_digits(sent)
     if digits is None:
         return SerialVerdict(
             "revocation.serial_mismatch", f"serial `{sent}` is neither hex nor decimal"
         )
     value = int(digits, 16)
-    for rec in records:
-        if serial_value(rec.serial) != value:
-            continue
+    rec = index.get(value)
+    if rec is not None:
         if rec.connector and connector and rec.connector != connector:
             text = (
                 f"serial belongs to order {rec.order_id} issued under another CA account "
@@ -71,15 +84,15 @@ def compare_serial(
             text = f"leading 00 dropped: sent `{sent}`, the CA's record is `{rec.serial}`"
             return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
         return None
-    decimal = int(digits) if digits.isdigit() else None
-    for rec in records:
-        theirs_value = serial_value(rec.serial)
-        if decimal is not None and theirs_value == decimal:
-            text = f"decimal sent where hex expected: `{sent}` is `{rec.serial}`"
-            return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
-        if theirs_value == reversed_bytes(digits) and theirs_value != value:
-            text = f"byte order reversed: sent `{sent}`, the CA's record is `{rec.serial}`"
-            return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
+    rec = index.get(int(digits) if digits.isdigit() else None)
+    if rec is not None:
+        text = f"decimal sent where hex expected: `{sent}` is `{rec.serial}`"
+        return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
+    swapped = reversed_bytes(digits)
+    rec = index.get(swapped) if swapped != value else None
+    if rec is not None:
+        text = f"byte order reversed: sent `{sent}`, the CA's record is `{rec.serial}`"
+        return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
     return SerialVerdict(
         "revocation.serial_mismatch", f"no certificate with serial `{sent}` in the export"
     )

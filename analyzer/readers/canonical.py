@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from analyzer.readers.aliases import RESERVED, AliasTable, normalise_key
-from analyzer.readers.parsed import BASE_COLUMNS, ROW, Parsed
+from analyzer.readers.parsed import BASE_COLUMNS, CLASH_PREFIX, ROW, Parsed
 from analyzer.readers.states import level_expr, state_expr
 from analyzer.readers.timestamps import parse_ts
 from analyzer.schema import EVENT_SCHEMA, KIND_DTYPE, STATE_DTYPE, Kind, conform
@@ -150,7 +150,7 @@ def normalise(
     if "message" not in groups:
         exprs.append(pl.lit(None, dtype=pl.String).alias("message"))
     own = [c for c in leftovers if c not in _INTERNAL]
-    kept = [pl.col(c) for c in own] + [
+    kept = [pl.col(c).alias(c.removeprefix(CLASH_PREFIX)) for c in own] + [
         pl.col(column).alias(key) for column, key in pair_rest.items() if key not in own
     ]
     fields: pl.Expr = pl.lit(None, dtype=pl.String)

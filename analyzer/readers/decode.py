@@ -60,6 +60,15 @@ def decode(data: bytes) -> Decoded:
     return _finish(data, "utf-8")
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """More valid multi-byte UTF-8 characters than broken sequences: UTF-8 with damage, not a
+    single-byte code page (where every accented letter is a broken sequence)."""
+    replaced = data.decode("utf-8", errors="replace")
+    broken = replaced.count("\ufffd")
+    valid = len(replaced.encode("utf-8")) - len(replaced) - 2 * broken  # extra bytes of others
+    return valid > broken
+
+
 def _finish(data: bytes, encoding: str, note: str | None = None) -> Decoded:
     try:
         text = data.decode(encoding)
@@ -67,6 +76,11 @@ def _finish(data: bytes, encoding: str, note: str | None = None) -> Decoded:
         if encoding.startswith("utf-16"):
             text = data.decode(encoding, errors="replace")
             note = f"not valid {encoding.upper()}; undecodable bytes replaced with U+FFFD"
+        elif _mostly_utf8(data):
+            # A UTF-8 file with a few broken bytes (a cut multi-byte character, a stray byte):
+            # reading it all as cp1252 would garble every accented letter in it.
+            text = data.decode(encoding, errors="backslashreplace")
+            note = "not valid UTF-8 in places; undecodable bytes kept as \\xNN escapes"
         else:
             # cp1252 covers Windows exports; latin-1 maps every byte, so nothing is ever lost.
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -12,9 +13,15 @@ from analyzer.errors import Diagnostic, Location, Severity
 from analyzer.readers.aliases import AliasTable
 from analyzer.readers.canonical import normalise, with_kind
 from analyzer.readers.decode import decode
-from analyzer.readers.discover import Source, discover, load
+from analyzer.readers.discover import Source, discover, load, printable
 from analyzer.readers.jsonl import parse_json_array, parse_jsonl
-from analyzer.readers.parsed import Parsed, count_lines
+from analyzer.readers.parsed import (
+    MAX_LINE_CHARS,
+    Parsed,
+    clip_long_lines,
+    count_lines,
+    line_problem,
+)
 from analyzer.readers.result import FileReport, ReadOptions, ReadResult
 from analyzer.readers.sniff import (
     DOC_SUFFIXES,
@@ -32,6 +39,7 @@ from analyzer.readers.text import Layout, parse_text
 from analyzer.schema import Kind, empty_events
 
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+_MAX_LONG_LINE_PROBLEMS = 5
 
 
 class _Context:
@@ -85,14 +93,52 @@ def _parse(
     if decoded.note:
         notes.append(_note(source.display, "input.encoding", decoded.note, severity=Severity.INFO))
     guess = sniff_format(source.name, decoded.text)
+    text = decoded.text
+    if guess.value != Format.JSON_ARRAY:  # one array on one line is a normal JSON export
+        text, clipped = clip_long_lines(text)
+        notes += _long_lines(source.display, clipped)
     parsers: dict[str, Callable[[], Parsed]] = {
-        Format.JSONL: lambda: parse_jsonl(source.display, decoded.text),
-        Format.JSON_ARRAY: lambda: parse_json_array(source.display, decoded.text),
-        Format.CSV: lambda: parse_delimited(source.display, decoded.text, ","),
-        Format.TSV: lambda: parse_delimited(source.display, decoded.text, "\t"),
-        Format.TEXT: lambda: parse_text(decoded.text, ctx.layouts),
+        Format.JSONL: lambda: parse_jsonl(source.display, text),
+        Format.JSON_ARRAY: lambda: parse_json_array(source.display, text),
+        Format.CSV: lambda: parse_delimited(source.display, text, ","),
+        Format.TSV: lambda: parse_delimited(source.display, text, "\t"),
+        Format.TEXT: lambda: parse_text(text, ctx.layouts),
     }
     return parsers[guess.value](), guess, notes
+
+
+def _long_lines(path: str, clipped: list[tuple[int, int]]) -> list[Diagnostic]:
+    notes = [
+        line_problem(
+            path,
+            line,
+            "input.long-line",
+            f"line is {length} characters long; only its first {MAX_LINE_CHARS} are read",
+            "a log line this long is usually a dump, not a record; split it if it holds several",
+        )
+        for line, length in clipped[:_MAX_LONG_LINE_PROBLEMS]
+    ]
+    if len(clipped) > _MAX_LONG_LINE_PROBLEMS:
+        more = len(clipped) - _MAX_LONG_LINE_PROBLEMS
+        notes.append(
+            line_problem(
+                path,
+                clipped[_MAX_LONG_LINE_PROBLEMS][0],
+                "input.long-line",
+                f"{more} more lines longer than {MAX_LINE_CHARS} characters, cut the same way",
+            )
+        )
+    return notes
+
+
+def _shown(diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with log text it quotes (statuses, library errors) made printable."""
+    return replace(
+        diagnostic,
+        message=printable(diagnostic.message),
+        hint=printable(diagnostic.hint) if diagnostic.hint else diagnostic.hint,
+        location=replace(diagnostic.location, path=printable(diagnostic.location.path)),
+    )
 
 
 def _decide_kind(source: Source, parsed: Parsed, present: set[str], ctx: _Context) -> Guess:
@@ -122,7 +168,7 @@ def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame |
     data, problem = load(source)
     if data is None:
         return _skipped(source, "unreadable", 0, problem), None
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() would copy a big file
         note = _note(source.display, "input.empty", "the file is empty", "check the export")
         return _skipped(source, "empty file", count_lines(data.decode("latin-1")), note), None
     parsed, fmt, notes = _parse(source, data, ctx)
@@ -215,6 +261,7 @@ def read_logs(
                 Severity.ERROR,
             )
             report, events = _skipped(source, "reader failure", 0, note), None
+        report.problems = [_shown(problem) for problem in report.problems]
         reports.append(report)
         if events is not None and events.height:
             frames.append(events)

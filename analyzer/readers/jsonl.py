@@ -10,7 +10,7 @@ from bisect import bisect_right
 import polars as pl
 
 from analyzer.readers.apibody import flatten_api_bodies
-from analyzer.readers.parsed import ROW, Parsed, line_problem, numbered_lines
+from analyzer.readers.parsed import ROW, Parsed, line_problem, numbered_lines, without_clashes
 
 # At most this many invalid lines get their own diagnostic; the rest are counted.
 _MAX_LINE_PROBLEMS = 20
@@ -42,8 +42,11 @@ def _bad_indices(texts: pl.Series, offset: int = 0) -> list[int]:
     return _bad_indices(texts.head(half), offset) + _bad_indices(texts.slice(half), offset + half)
 
 
-def _with_objects(path: str, rows: pl.DataFrame, lines: int, fmt: str) -> Parsed:
-    """`rows` has line, line_end, raw (one JSON object text each); parse and flatten them."""
+def _with_objects(
+    path: str, rows: pl.DataFrame, lines: int, fmt: str, originals: list[str] | None = None
+) -> Parsed:
+    """`rows` has line, line_end, raw (one JSON object text each); parse and flatten them.
+    `originals`, one per row, replace `raw` in the events of the rows that parse."""
     decoded = _decode(rows["raw"]) if rows.height else None
     bad: set[int] = set()
     if decoded is None and rows.height:
@@ -75,13 +78,17 @@ def _with_objects(path: str, rows: pl.DataFrame, lines: int, fmt: str) -> Parsed
                 f"{len(bad) - _MAX_LINE_PROBLEMS} more invalid JSON lines",
             )
         )
-    good = rows.filter(~pl.int_range(pl.len()).is_in(sorted(bad))) if bad else rows
+    kept = ~pl.int_range(pl.len()).is_in(sorted(bad))
+    good = rows.filter(kept) if bad else rows
     if bad and good.height:
         decoded = _decode(good["raw"])
     if good.is_empty() or decoded is None:
         frame = good.with_columns(pl.lit(None, dtype=pl.String).alias("message"))
     else:
-        frame = pl.concat([good, flatten_api_bodies(decoded)], how="horizontal")
+        frame = pl.concat([good, without_clashes(flatten_api_bodies(decoded))], how="horizontal")
+    if originals is not None:
+        texts = pl.DataFrame({"raw": originals}, schema={"raw": pl.String})
+        frame = frame.with_columns((texts.filter(kept) if bad else texts).to_series())
     unparsed_lines = (
         int(
             rows.filter(pl.int_range(pl.len()).is_in(sorted(bad)))
@@ -171,14 +178,13 @@ def parse_json_array(path: str, text: str) -> Parsed:
     frame = pl.DataFrame(
         rows, schema={"line": pl.UInt32, "line_end": pl.UInt32, "raw": pl.String}, orient="row"
     )
-    parsed = _with_objects(path, frame, total, "json")
-    originals = [text[s:e] for s, e, _ in spans]
-    parsed.frame = parsed.frame.with_columns(pl.Series("raw", originals, dtype=pl.String))
+    parsed = _with_objects(path, frame, total, "json", [text[s:e] for s, e, _ in spans])
     broken_from = problems[0].location.line if problems else None
     unparsed = max(0, total - max(broken_from, covered_to + 1) + 1) if broken_from else 0
     used = sum(max(0, b - a + 1) for a, b, _ in rows)
     parsed.unparsed += unparsed
-    parsed.skipped = max(0, total - used - parsed.unparsed)
+    # `used` already holds the lines of elements that did not decode (unparsed above).
+    parsed.skipped = max(0, total - used - unparsed)
     parsed.skipped_reason = "JSON array brackets and blank lines" if parsed.skipped else None
     parsed.problems = problems + parsed.problems
     return parsed

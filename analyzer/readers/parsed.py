@@ -11,6 +11,12 @@ from analyzer.errors import Diagnostic, Location, Severity
 # Columns every parsed frame carries, whatever its format.
 ROW = "_row"
 BASE_COLUMNS = (ROW, "line", "line_end", "raw")
+# A source field named like one of those columns (`line` is common in JSON logs) is renamed with
+# this prefix before it joins them; normalisation gives it its own name back in `fields`.
+CLASH_PREFIX = "_src."
+# A longer line is cut to this many characters before parsing: no log line is that long, and a
+# 50 MB line otherwise costs ~30x its size in copies through regexes, events and rules.
+MAX_LINE_CHARS = 1 << 20
 
 
 @dataclass
@@ -31,6 +37,19 @@ class Parsed:
     pairs: pl.DataFrame | None = None
     problems: list[Diagnostic] = field(default_factory=list)
     detail: str | None = None  # e.g. the dominant text layout, shown next to the format
+
+
+def without_clashes(fields: pl.DataFrame) -> pl.DataFrame:
+    """`fields` (one column per source field) with no column named like a BASE_COLUMNS one.
+
+    Names already starting with CLASH_PREFIX get it once more, so that removing it once always
+    gives every field its own name back."""
+    renames = {
+        name: CLASH_PREFIX + name
+        for name in fields.columns
+        if name in BASE_COLUMNS or name.startswith(CLASH_PREFIX)
+    }
+    return fields.rename(renames) if renames else fields
 
 
 def no_rows() -> pl.DataFrame:
@@ -73,3 +92,32 @@ def numbered_lines(text: str) -> pl.DataFrame:
 def count_lines(text: str) -> int:
     """Physical lines in `text`, a last line without its terminator included."""
     return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
+def clip_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with every line longer than `limit` cut to its first `limit` characters, and the
+    (line number, length) of each cut line. Lines stay lines: accounting does not change."""
+    if len(text) <= limit:
+        return text, []
+    pieces: list[str] = []
+    cut: list[tuple[int, int]] = []
+    start = kept_from = counted_to = 0
+    line = 1
+    while len(text) - start > limit:
+        # Every line starting before the last newline of this window is short enough: skip them.
+        newline = text.rfind("\n", start, start + limit + 1)
+        if newline != -1:
+            start = newline + 1
+            continue
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        pieces.append(text[kept_from : start + limit])
+        cut.append((line, end - start))
+        kept_from = end
+        start = end + 1
+    if not cut:
+        return text, []
+    pieces.append(text[kept_from:])
+    return "".join(pieces), cut

@@ -46,6 +46,10 @@ _NAME_WORDS: dict[Kind, re.Pattern[str]] = {
 DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt.md")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _SAMPLE_LINES = 50
+# Sniffing looks at this much of the text at most: never a copy of a whole 200 MB file.
+_SAMPLE_CHARS = 1 << 20
+_TAIL_CHARS = 4096
+_LEADING_SPACE = re.compile(r"\s*")
 
 
 def kind_from_name(name: str) -> Guess | None:
@@ -85,7 +89,10 @@ def kind_from_fields(present: Collection[str]) -> Guess:
 
 def _sample(text: str) -> list[str]:
     lines: list[str] = []
-    for line in text.splitlines():
+    parts = text[:_SAMPLE_CHARS].splitlines()
+    if len(text) > _SAMPLE_CHARS and len(parts) > 1:
+        parts.pop()  # cut short by the sample
+    for line in parts:
         if line.strip():
             lines.append(line.strip())
             if len(lines) == _SAMPLE_LINES:
@@ -93,12 +100,24 @@ def _sample(text: str) -> list[str]:
     return lines
 
 
+def _ends_with_bracket(text: str) -> bool:
+    """`text.rstrip().endswith("]")` without copying the text."""
+    end = len(text)
+    while end > 0:
+        tail = text[max(0, end - _TAIL_CHARS) : end].rstrip()
+        if tail:
+            return tail.endswith("]")
+        end -= _TAIL_CHARS
+    return False
+
+
 def sniff_format(name: str, text: str) -> Guess:
     """The format of decoded content; the file extension only breaks ties."""
     suffix = name.lower().rpartition(".")[2]
-    head = text.lstrip()[:2]
+    start = _LEADING_SPACE.match(text)
+    head = text[start.end() : start.end() + 2] if start else text[:2]
     opens_array = head[1:2] in ("{", "]") or (
-        (head[1:2] in ("\n", "\r", "") or suffix == "json") and text.rstrip().endswith("]")
+        (head[1:2] in ("\n", "\r", "") or suffix == "json") and _ends_with_bracket(text)
     )
     if head.startswith("[") and opens_array:
         return Guess(Format.JSON_ARRAY, Confidence.HIGH, "starts with a JSON array")

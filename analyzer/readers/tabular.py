@@ -8,7 +8,14 @@ import polars as pl
 
 from analyzer.errors import Severity
 from analyzer.readers.aliases import AliasTable
-from analyzer.readers.parsed import ROW, Parsed, line_problem, no_rows, numbered_lines
+from analyzer.readers.parsed import (
+    ROW,
+    Parsed,
+    line_problem,
+    no_rows,
+    numbered_lines,
+    without_clashes,
+)
 from analyzer.readers.timestamps import ISO_TS
 
 _MAX_RAGGED_PROBLEMS = 5
@@ -104,6 +111,7 @@ def parse_delimited(path: str, text: str, separator: str) -> Parsed:
                 f"more fields than the {width} header columns; extras dropped",
             )
         )
+    table = without_clashes(table)
     frame = pl.concat([rows.head(n), table.head(n)], how="horizontal") if n else rows.head(0)
     return Parsed(
         frame=frame.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW)),
@@ -173,6 +181,7 @@ def parse_xlsx(path: str, data: bytes, aliases: AliasTable) -> Parsed:
         )
         lines = table.height
     header_lines = lines - table.height
+    table = without_clashes(table)
     numbered = table.with_columns(
         (pl.int_range(pl.len(), dtype=pl.UInt32) + 1 + header_lines).alias("line"),
         pl.struct(pl.all()).struct.json_encode().alias("raw"),

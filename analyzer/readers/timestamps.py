@@ -83,6 +83,8 @@ def parse_ts(frame: pl.DataFrame, column: str, tz: str = "UTC", year: int = 1970
     if isinstance(dtype, pl.Date):
         local = _zoned(col.cast(pl.Datetime("us")), tz)
         return frame.select(local.dt.convert_time_zone("UTC").cast(TS_DTYPE)).to_series()
+    if dtype.is_nested():  # `"ts": []` or `"ts": {...}` in a JSON log: not a time
+        return pl.Series(column, [None] * frame.height, dtype=TS_DTYPE)
     if dtype.is_numeric():
         text = col.cast(pl.Int64, strict=False).cast(pl.String)
         return frame.select(_epoch(text).cast(TS_DTYPE)).to_series()

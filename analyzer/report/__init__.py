@@ -66,8 +66,13 @@ RENDERERS: dict[OutputFormat, Renderer] = {
 
 
 def _safe(report: Report, redact: bool, redactor: Redactor | None) -> Report:
-    """Defence in depth: the pipeline redacts too, but no renderer may ever print a raw secret."""
-    return redact_report(report, redactor or Redactor()) if redact else report
+    """Defence in depth: no renderer may ever print a raw secret, whoever built the report.
+
+    A report the pipeline already redacted with the default patterns is not redacted twice.
+    """
+    if not redact or (report.redacted and redactor is None):
+        return report
+    return redact_report(report, redactor or Redactor())
 
 
 def render(
