@@ -13,7 +13,6 @@ from analyzer.errors import Location
 from analyzer.ruleset import RuleSet
 from analyzer.schema import EVENT_SCHEMA
 
-
 _CALM_STATES = ["issued", "revoked", "cancelled"]
 _QUIET_LEVELS = ["debug", "info"]
 
