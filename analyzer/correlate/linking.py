@@ -9,6 +9,8 @@ import polars as pl
 from analyzer.correlate.orders import ORDER_KEY
 from analyzer.schema import EVENT_INDEX, Kind
 
+_SETTLED = ["issued", "revoked", "cancelled"]
+
 # Proximity ranks, lower is closer: the order's own lines, then its connector's lines, then bursts.
 OWN, LINKED, THRESHOLD = 0, 1, 2
 
@@ -73,7 +75,11 @@ def linked_candidates(
         & pl.col("connector").is_not_null()
         & pl.col("ts").is_not_null()
     )
-    targets = orders.filter(pl.col("connector").is_not_null() & pl.col("failed_at").is_not_null())
+    # Orders that ended well never get a verdict: linking them would only multiply rows.
+    settled = pl.col("state").cast(pl.String).is_in(_SETTLED).fill_null(False)
+    targets = orders.filter(
+        pl.col("connector").is_not_null() & pl.col("failed_at").is_not_null() & ~settled
+    )
     linked = (
         targets.select(ORDER_KEY, "connector", "failed_at")
         .join(connector_findings.drop(ORDER_KEY), on="connector", how="inner")
