@@ -84,6 +84,8 @@ def _inputs(read: ReadResult) -> tuple[list[InputFile], Accounting]:
 
 
 def _window(events: pl.DataFrame, since: datetime | None, until: datetime | None) -> pl.DataFrame:
+    if since is None and until is None:
+        return events
     keep = pl.lit(value=True)
     if since is not None:
         keep = keep & (pl.col("ts").is_null() | (pl.col("ts") >= since))
