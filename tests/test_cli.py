@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
@@ -79,3 +80,21 @@ def test_explain_an_issued_order_says_there_is_nothing_to_explain() -> None:
 def test_explain_an_unknown_order_exits_2() -> None:
     result = runner.invoke(app, ["explain", "ORD-999999", SAMPLES])
     assert result.exit_code == 2
+
+
+def test_an_internal_failure_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analyzer.cli import app as app_module
+
+    def broken() -> None:
+        raise RuntimeError("boom\npassword=hunter2 on the second line")
+
+    monkeypatch.setattr(app_module, "app", broken)
+    monkeypatch.delenv("CERTRIAGE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        app_module.main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: boom)" in err
+    assert "Traceback" not in err and "hunter2" not in err
