@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -85,7 +86,7 @@ def test_explain_an_unknown_order_exits_2() -> None:
 def test_an_internal_failure_is_one_line_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from analyzer.cli import app as app_module
+    app_module = importlib.import_module("analyzer.cli.app")
 
     def broken() -> None:
         raise RuntimeError("boom\npassword=hunter2 on the second line")
