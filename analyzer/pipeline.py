@@ -72,13 +72,16 @@ def _inputs(read: ReadResult) -> tuple[list[InputFile], Accounting]:
         )
         for f in read.files
     ]
+    named = {f.path for f in read.files}
     accounting = Accounting(
         files=len(read.files),
         lines_read=sum(f.lines for f in read.files),
         events=sum(f.events for f in read.files),
         unparsed_lines=sum(f.unparsed_lines for f in read.files),
         lines_skipped=sum(f.skipped_lines for f in read.files),
-        files_skipped=[f"{f.path}: {f.skipped}" for f in read.files if f.skipped and f.events == 0],
+        files_skipped=[f"{f.path}: {f.skipped}" for f in read.files if f.skipped and f.events == 0]
+        # Inputs refused before any line was read (corrupt archive, unsafe member, symlink out).
+        + [f"{d.location}: {d.message}" for d in read.diagnostics if d.location.path not in named],
     )
     return inputs, accounting
 

@@ -172,6 +172,11 @@ class Redactor:
         return e
 
 
+# Fields written by certriage and its rule pack, never copied from a log: redacting them would only
+# mangle prose such as "credentials: the API key ..." in a fix.
+_AUTHORED = frozenset({"fix", "title", "why_not", "root_cause", "rule", "side", "severity"})
+
+
 def _redact_value(value: Any, redactor: Redactor) -> Any:
     if isinstance(value, str):
         return redactor.text(value)
@@ -179,7 +184,7 @@ def _redact_value(value: Any, redactor: Redactor) -> Any:
         return [_redact_value(v, redactor) for v in value]
     if isinstance(value, dict):
         # Keys are ids (root causes, rules, connectors); values carry the free text.
-        return {k: _redact_value(v, redactor) for k, v in value.items()}
+        return {k: v if k in _AUTHORED else _redact_value(v, redactor) for k, v in value.items()}
     return value
 
 

@@ -159,6 +159,7 @@ def scan(files: list[Path], regexes: list[re.Pattern[str]], fraction: float) -> 
     counts = [0] * len(regexes)
     lines = done = total = 0
     start = time.perf_counter()
+    cpu = time.process_time()
     for path in files:
         size = uncompressed_size(path)
         total += size
@@ -175,8 +176,11 @@ def scan(files: list[Path], regexes: list[re.Pattern[str]], fraction: float) -> 
                     break
         done += seen
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "extrapolated_cpu_seconds": cpu_seconds * total / done if done else 0.0,
         "lines": lines,
         "bytes_scanned": done,
         "bytes_total": total,

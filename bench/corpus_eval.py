@@ -8,6 +8,7 @@ and each order's root_cause is compared with the row's expected_cause.
     python bench/corpus_eval.py                 # accuracy overall, per cause, confusion list
     python bench/corpus_eval.py --misses-only   # only the rows that were wrong
     python bench/corpus_eval.py --json out.json # machine-readable result as well
+    python bench/corpus_eval.py --rules old/    # same corpus, another rule pack (before/after)
 """
 
 from __future__ import annotations
@@ -67,8 +68,11 @@ class Result:
         return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
     def misses(self) -> list[tuple[Row, str]]:
-        return [(r, self.got.get(r.order_id, "<no verdict>")) for r in self.rows
-                if self.got.get(r.order_id) != r.expected]
+        return [
+            (r, self.got.get(r.order_id, "<no verdict>"))
+            for r in self.rows
+            if self.got.get(r.order_id) != r.expected
+        ]
 
 
 def load_corpus(path: Path = CORPUS) -> list[Row]:
@@ -80,16 +84,18 @@ def load_corpus(path: Path = CORPUS) -> list[Row]:
             raise SystemExit(f"{path}: missing columns {sorted(missing)}")
         for n, rec in enumerate(reader, start=1):
             status = (rec["http_status"] or "").strip()
-            rows.append(Row(
-                n=n,
-                source=rec["source"].strip(),
-                kind=rec["kind"].strip(),
-                http_status=int(status) if status else None,
-                error_code=(rec["error_code"] or "").strip(),
-                operation=(rec["operation"] or "").strip(),
-                message=rec["message"],
-                expected=rec["expected_cause"].strip(),
-            ))
+            rows.append(
+                Row(
+                    n=n,
+                    source=rec["source"].strip(),
+                    kind=rec["kind"].strip(),
+                    http_status=int(status) if status else None,
+                    error_code=(rec["error_code"] or "").strip(),
+                    operation=(rec["operation"] or "").strip(),
+                    message=rec["message"],
+                    expected=rec["expected_cause"].strip(),
+                )
+            )
     return rows
 
 
@@ -114,13 +120,15 @@ def _export(rows: list[Row], folder: Path) -> Path:
     return path
 
 
-def evaluate(path: Path = CORPUS) -> Result:
+def evaluate(path: Path = CORPUS, rules: list[Path] | None = None) -> Result:
+    """Analyse the corpus once; `rules` overrides the shipped pack (e.g. an older copy to compare)."""
     from analyzer.pipeline import AnalyzeOptions, analyze_paths
 
     rows = load_corpus(path)
     with tempfile.TemporaryDirectory(prefix="certriage-corpus-") as tmp:
         export = _export(rows, Path(tmp))
-        analysis = analyze_paths([export], AnalyzeOptions(generated_at=START, redact=False))
+        options = AnalyzeOptions(rules=rules or None, generated_at=START, redact=False)
+        analysis = analyze_paths([export], options)
     got = {o.order_id: o.root_cause for o in analysis.report.orders}
     rule = {o.order_id: o.rule for o in analysis.report.orders}
     return Result(rows=rows, got=got, rule=rule)
@@ -131,13 +139,22 @@ def _family(source: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--misses-only", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        action="append",
+        default=None,
+        help="rule files or folders to use instead of the shipped pack (repeatable)",
+    )
     args = parser.parse_args(argv)
 
-    result = evaluate(args.corpus)
+    result = evaluate(args.corpus, args.rules)
     print(f"corpus: {args.corpus} ({len(result.rows)} rows)")
     print(f"accuracy: {result.correct}/{len(result.rows)} = {result.accuracy:.1%}")
     if not args.misses_only:
@@ -155,14 +172,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {n:3d}  {exp} -> {got}")
     print("\nmisses:")
     for r, got in misses:
-        print(f"  C-{r.n} [{_family(r.source)}] {r.expected} -> {got} ({result.rule.get(r.order_id)}): "
-              f"{r.http_status or ''} {r.error_code} {r.message[:150]!r}")
+        print(
+            f"  C-{r.n} [{_family(r.source)}] {r.expected} -> {got} ({result.rule.get(r.order_id)}): "
+            f"{r.http_status or ''} {r.error_code} {r.message[:150]!r}"
+        )
     if args.json:
-        args.json.write_text(json.dumps({
-            "rows": len(result.rows), "correct": result.correct, "accuracy": result.accuracy,
-            "per_cause": {k: {"correct": a, "total": b} for k, (a, b) in result.per_cause().items()},
-            "misses": [{"n": r.n, "expected": r.expected, "got": g, "message": r.message} for r, g in misses],
-        }, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "rows": len(result.rows),
+                    "correct": result.correct,
+                    "accuracy": result.accuracy,
+                    "per_cause": {
+                        k: {"correct": a, "total": b} for k, (a, b) in result.per_cause().items()
+                    },
+                    "misses": [
+                        {"n": r.n, "expected": r.expected, "got": g, "message": r.message}
+                        for r, g in misses
+                    ],
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -250,7 +250,7 @@ def run_scale(scale: int, folder: Path, patterns: Path, args: argparse.Namespace
         if out:
             measured = out["seconds"]
             py.wall_s = out["extrapolated_seconds"]
-            py.cpu_s = None
+            py.cpu_s = out.get("extrapolated_cpu_seconds")
             py.note = (
                 f"{out['patterns_compiled']} patterns, {len(out['patterns_skipped'])} skipped"
                 + (
@@ -290,6 +290,11 @@ def _git_head() -> str:
         check=False,
     ).stdout.strip()
     return f"{head or 'unknown'}{' + uncommitted changes in analyzer/ or rules/' if dirty else ''}"
+
+
+def _x(a: float | None, b: float | None) -> str:
+    ratio = _ratio(a, b)
+    return "n/a" if ratio is None else f"{ratio:,.1f}x"
 
 
 def _machine() -> dict[str, str]:
@@ -384,6 +389,7 @@ def render(
     machine: dict[str, str],
     started: datetime,
     pack: dict[str, object] | None = None,
+    git: str | None = None,
 ) -> str:
     pack = pack or {}
     excluded = pack.get("excluded") or []
@@ -410,20 +416,24 @@ def render(
         f"Rule pack: {pack.get('rules', '?')} rules, {pack.get('patterns', '?')} distinct regexes "
         f"searched by rg and Python ({len(excluded)} field-shape regexes left out: anchored on a "
         "short field, or matching any text; see `bench/README.md`). certriage is git "
-        f"{_git_head()}.",
+        f"{git or _git_head()}.",
         "",
-        "| scale | input | lines | certriage wall | certriage CPU | certriage peak | rg wall | rg CPU | "
-        "Python loop | certriage / rg | Python / certriage | load avg |",
+        "Ratios are of wall times, CPU-time ratios in parentheses (steadier on a busy machine).",
+        "",
+        "| scale | input | lines | certriage wall | certriage CPU | certriage peak | rg wall | "
+        "rg CPU | Python loop wall (CPU) | certriage / rg | Python / certriage | load avg |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        c, g, p = r.certriage, r.rg, r.python
+        extrap = "" if r.python_fraction >= 1 else " extrap."
+        at_least = "≥ " if c.rc is None and c.wall_s is not None else ""  # killed: lower bounds
         lines.append(
             f"| {r.scale}x | {r.input_mb:,.0f} MB ({r.files} files) | {r.lines:,} | "
-            f"{_f(r.certriage.wall_s)} s | {_f(r.certriage.cpu_s)} s | {_f(r.certriage.peak_mb, 0)} MB | "
-            f"{_f(r.rg.wall_s, 2)} s | {_f(r.rg.cpu_s, 2)} s | {_f(r.python.wall_s, 0)} s"
-            f"{'' if r.python_fraction >= 1 else ' (extrap.)'} | "
-            f"{_f(_ratio(r.certriage.wall_s, r.rg.wall_s))}x | "
-            f"{_f(_ratio(r.python.wall_s, r.certriage.wall_s))}x | {r.load_before[0]:.1f} |"
+            f"{at_least}{_f(c.wall_s)} s | {_f(c.cpu_s)} s | {at_least}{_f(c.peak_mb, 0)} MB | "
+            f"{_f(g.wall_s, 2)} s | {_f(g.cpu_s, 2)} s | {_f(p.wall_s, 0)} ({_f(p.cpu_s, 0)}) s"
+            f"{extrap} | {_x(c.wall_s, g.wall_s)} ({_x(c.cpu_s, g.cpu_s)}) | "
+            f"{_x(p.wall_s, c.wall_s)} ({_x(p.cpu_s, c.cpu_s)}) | {r.load_before[0]:.1f} |"
         )
     base = results[0]
     if len(results) > 1:
@@ -591,12 +601,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     parser.add_argument(
+        "--with-profile",
+        action="store_true",
+        help="after measuring, profile the stages on the first scale and add them to the results",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         metavar="DIR",
         help="only profile the pipeline's stages on DIR and print the table",
     )
+    parser.add_argument(
+        "--rerender",
+        type=Path,
+        metavar="JSON",
+        help="only rewrite the results file from a results.json of an earlier run",
+    )
     args = parser.parse_args(argv)
+    if args.rerender:
+        print(rerender(args.rerender, args.results))
+        return 0
     if args.profile:
         print(profile(args.profile))
         return 0
@@ -623,15 +647,43 @@ def main(argv: list[str] | None = None) -> int:
         # after every scale, so a long run leaves its partial table
         text = render(results, command.strip(), machine, started, pack)
         args.results.write_text(text, encoding="utf-8")
+    if args.with_profile and results:
+        first = args.data / f"x{results[0].scale}"
+        print(f"profiling the stages on {first} ...", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--profile", str(first)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        text += "\n## Where the time goes\n\n" + (done.stdout or done.stderr)
+        args.results.write_text(text, encoding="utf-8")
     print(text)
     raw = [asdict(r) for r in results]
     for row in raw:
         for tool in ("certriage", "rg", "python"):
             row[tool].pop("stdout", None)
+    meta = {"command": command.strip(), "started": started.isoformat(), "pack": pack,
+            "git": _git_head()}  # fmt: skip
     (out / "results.json").write_text(
-        json.dumps({"machine": machine, "results": raw}, indent=1, default=str)
+        json.dumps({"machine": machine, "results": raw, **meta}, indent=1, default=str)
     )
     return 0
+
+
+def rerender(raw: Path, results_md: Path) -> str:
+    """RESULTS.md again from a results.json (after a change to the table, without re-measuring)."""
+    data = json.loads(raw.read_text())
+    results = []
+    for row in data["results"]:
+        measures = {tool: Measure(**row.pop(tool)) for tool in ("certriage", "rg", "python")}
+        row["load_before"] = tuple(row["load_before"])
+        results.append(ScaleResult(**row, **measures))
+    started = datetime.fromisoformat(data.get("started") or datetime.now(UTC).isoformat())
+    text = render(results, data.get("command", "?"), data["machine"], started, data.get("pack"),
+                  data.get("git"))  # fmt: skip
+    results_md.write_text(text, encoding="utf-8")
+    return text
 
 
 if __name__ == "__main__":

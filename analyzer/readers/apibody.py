@@ -72,6 +72,15 @@ def _text(frame: pl.DataFrame, *paths: str) -> pl.Expr:
     return _text_of(frame, [c for p in paths for c in _find(frame, p)])
 
 
+def _string(frame: pl.DataFrame, c: str) -> pl.Expr:
+    """Column `c` as text; a nested value (`"msg": []`, `"level": {...}`) as its JSON."""
+    if frame.schema[c].is_nested():
+        return (
+            pl.struct(pl.col(c).alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
+        )
+    return pl.col(c).cast(pl.String)
+
+
 def _text_of(frame: pl.DataFrame, found: list[str]) -> pl.Expr:
     """The first non-empty value among `found` columns, as text (lists joined with "; ")."""
     if not found:
@@ -79,10 +88,10 @@ def _text_of(frame: pl.DataFrame, found: list[str]) -> pl.Expr:
     exprs = []
     for c in found:
         dtype = frame.schema[c]
-        if isinstance(dtype, pl.List):
+        if isinstance(dtype, pl.List) and not dtype.inner.is_nested():
             exprs.append(pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; "))
         else:
-            exprs.append(pl.col(c).cast(pl.String))
+            exprs.append(_string(frame, c))
     # Bodies say `"errorCode": ""` on success: an empty value is no value.
     return pl.coalesce([pl.when(e.str.strip_chars() != "").then(e) for e in exprs])
 
@@ -98,11 +107,11 @@ def _errors_list(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr, list[str]]:
             continue
         inner = dtype.inner
         if isinstance(inner, pl.Struct):
-            fields = {f.name for f in inner.fields}
-            if "code" in fields:
+            flat = {f.name for f in inner.fields if not f.dtype.is_nested()}
+            if "code" in flat:
                 codes.append(pl.col(c).list.first().struct.field("code").cast(pl.String))
             for key in ("message", "detail", "description"):
-                if key in fields:
+                if key in flat:
                     messages.append(
                         pl.col(c)
                         .list.eval(pl.element().struct.field(key).cast(pl.String))
@@ -159,7 +168,7 @@ def flatten_api_bodies(decoded: pl.DataFrame) -> pl.DataFrame:
     )
     own = pl.coalesce(
         [
-            pl.col(c).cast(pl.String)
+            _string(frame, c)
             for c in frame.columns
             if normalise_key(c) in {"msg", "message", "logmessage", "text"}
         ]
@@ -215,12 +224,10 @@ def flatten_api_bodies(decoded: pl.DataFrame) -> pl.DataFrame:
     level_cols = [
         c for c in frame.columns if normalise_key(c) in {"level", "severity", "loglevel", "lvl"}
     ]
-    level = pl.coalesce(
-        [pl.col(c).cast(pl.String) for c in level_cols] or [pl.lit(None, dtype=pl.String)]
-    )
+    level = pl.coalesce([_string(frame, c) for c in level_cols] or [pl.lit(None, dtype=pl.String)])
     result_cols = [c for c in frame.columns if normalise_key(c) in {"result", "outcome"}]
     result = pl.coalesce(
-        [pl.col(c).cast(pl.String) for c in result_cols] or [pl.lit(None, dtype=pl.String)]
+        [_string(frame, c) for c in result_cols] or [pl.lit(None, dtype=pl.String)]
     )
     derived = frame.select(
         pl.int_range(pl.len()).alias("_n"),  # anchors the height when every column is a literal

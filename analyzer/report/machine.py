@@ -11,6 +11,9 @@ from analyzer.report.verdicts import verdicts_frame
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_START = r"^[=+\-@\t\r]"
+# Control characters from log text (ESC, BEL, ...) would replay on `cat report.csv`; tab, newline
+# and carriage return stay (the CSV writer quotes them).
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 
 
 def render_json(report: Report) -> str:
@@ -25,6 +28,7 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col(name).str.contains(_FORMULA_START))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
+        .str.replace_all(_CONTROL, "")
         .alias(name)
         for name in text_columns
     )
