@@ -13,8 +13,14 @@ def connector_health(
     keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per connector seen anywhere: its log's causes by event, and the verdicts it carries."""
-    connector_events = keyed.filter(pl.col("connector").is_not_null()).sort(
-        ["ts", "source_file", "line"], nulls_last=True
+    columns = [EVENT_INDEX, "connector", "kind", "ts", "source_file", "line", "level",
+               "http_status", "state", "status", "endpoint", "ca_type"]  # fmt: skip
+    connector_events = (
+        keyed.lazy()
+        .select(columns)
+        .filter(pl.col("connector").is_not_null())
+        .sort(["ts", "source_file", "line"], nulls_last=True)
+        .collect()
     )
     is_connector_log = pl.col("kind") == Kind.CONNECTOR.value
     flagged = effective.select(EVENT_INDEX, "cause").unique(subset=EVENT_INDEX, keep="first")

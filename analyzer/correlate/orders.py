@@ -53,8 +53,15 @@ def is_error_event() -> pl.Expr:
 
 def build_orders(keyed: pl.DataFrame) -> pl.DataFrame:
     """One row per order key: latest state and attributes, first / last time, time of failure."""
-    own = keyed.filter(pl.col(ORDER_KEY).is_not_null()).sort(
-        ["ts", "source_file", "line"], nulls_last=True
+    # Only the columns the orders table reads: sorting the wide frame would copy its text columns.
+    needed = [ORDER_KEY, EVENT_INDEX, "ts", "source_file", "line", "kind", "level", "state",
+              "order_id", "request_id", *_ATTRIBUTES]  # fmt: skip
+    own = (
+        keyed.lazy()
+        .select(needed)
+        .filter(pl.col(ORDER_KEY).is_not_null())
+        .sort(["ts", "source_file", "line"], nulls_last=True)
+        .collect()
     )
     is_record = pl.col("kind") == Kind.ORDER.value
 
