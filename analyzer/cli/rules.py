@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from analyzer.dsl.ast import pattern_names
 from analyzer.engine import run_examples
 from analyzer.errors import Diagnostic, RuleError, Severity
 from analyzer.ruleset import RuleSet, default_rules_dir, lint, load_ruleset
@@ -124,12 +125,17 @@ def _rules_table(ruleset: RuleSet) -> Table:
 def _coverage_table(ruleset: RuleSet) -> Table:
     rules = Counter(r.cause for r in ruleset.rules if not r.benign)
     examples = Counter(r.cause for r in ruleset.rules if not r.benign for _ in r.examples)
+    patterns: dict[str | None, set[str]] = {}
+    for rule in ruleset.rules:
+        if not rule.benign:
+            patterns.setdefault(rule.cause, set()).update(pattern_names(rule.when))
     table = Table(title="coverage of the taxonomy")
-    for column in ("cause", "rules", "examples"):
+    for column in ("cause", "rules", "named patterns", "examples"):
         table.add_column(column, justify="left" if column == "cause" else "right")
     for cause_id in CAUSES:
         if cause_id == UNKNOWN:
             continue
         style = "bold red" if rules[cause_id] == 0 else None
-        table.add_row(cause_id, str(rules[cause_id]), str(examples[cause_id]), style=style)
+        used = str(len(patterns.get(cause_id, ())))
+        table.add_row(cause_id, str(rules[cause_id]), used, str(examples[cause_id]), style=style)
     return table

@@ -205,3 +205,14 @@ class RuleFile:
     rules: tuple[Rule, ...]
     patterns: tuple[PatternDef, ...]
     lines: tuple[str, ...]
+
+
+def pattern_names(node: object) -> set[str]:
+    """Every named pattern (`$name`) a node refers to, however deep."""
+    if isinstance(node, PatternRef):
+        return {node.name}
+    if isinstance(node, (tuple, list)):
+        return set().union(*(pattern_names(item) for item in node))
+    if hasattr(node, "__dataclass_fields__") and not isinstance(node, Location):
+        return set().union(*(pattern_names(getattr(node, f)) for f in node.__dataclass_fields__))
+    return set()

@@ -91,7 +91,7 @@ def test_list_coverage(app: typer.Typer) -> None:
     code, out = run(app, "list", "--coverage", str(FIXTURES / "pack"))
     assert code == 0
     cells = [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines()]
-    rows = {c[0]: c[1:] for c in cells if len(c) == 3}
-    assert rows["auth.expired_credentials"] == ["1", "2"]
-    assert rows["csr.key_policy"] == ["0", "0"]
+    rows = {c[0]: c[1:] for c in cells if len(c) == 4}
+    assert rows["auth.expired_credentials"] == ["1", "1", "2"]  # rules, named patterns, examples
+    assert rows["csr.key_policy"] == ["0", "0", "0"]
     assert "unknown " not in out
