@@ -73,7 +73,9 @@ def _evidence_rows(result: Triage) -> pl.DataFrame:
     )
     rows = pl.concat([same_cause, own_errors], how="vertical_relaxed")
     return (
-        rows.sort([ORDER_KEY, "_order", EVENT_INDEX])
+        # rule_id breaks ties between two rules on one event (a burst and its line): Polars sorts
+        # are not stable, and the kept rule must not change from run to run.
+        rows.sort([ORDER_KEY, "_order", EVENT_INDEX, "rule_id"], nulls_last=True)
         .unique(subset=[ORDER_KEY, EVENT_INDEX], keep="first", maintain_order=True)
         .group_by(ORDER_KEY, maintain_order=True)
         .head(MAX_EVIDENCE)

@@ -23,7 +23,12 @@ def connector_health(
         .collect()
     )
     is_connector_log = pl.col("kind") == Kind.CONNECTOR.value
-    flagged = effective.select(EVENT_INDEX, "cause").unique(subset=EVENT_INDEX, keep="first")
+    # One cause per event, the strongest; sorted first because join output has no fixed order.
+    flagged = (
+        effective.sort([EVENT_INDEX, "priority", "rule_id"], descending=[False, True, False])
+        .select(EVENT_INDEX, "cause")
+        .unique(subset=EVENT_INDEX, keep="first", maintain_order=True)
+    )
     with_cause = connector_events.join(flagged, on=EVENT_INDEX, how="left", maintain_order="left")
     success = (
         pl.col("cause").is_null()

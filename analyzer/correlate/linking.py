@@ -80,10 +80,26 @@ def linked_candidates(
     targets = orders.filter(
         pl.col("connector").is_not_null() & pl.col("failed_at").is_not_null() & ~settled
     )
-    linked = (
+    # Join on (connector, time bucket of one window) against the failure's bucket and its two
+    # neighbours: every pair within the window meets, and the join stays linear in the export.
+    width = max(int(window.total_seconds()), 1)
+    buckets = (
         targets.select(ORDER_KEY, "connector", "failed_at")
-        .join(connector_findings.drop(ORDER_KEY), on="connector", how="inner")
+        .with_columns(
+            (pl.col("failed_at").dt.epoch("s") // width + pl.lit([-1, 0, 1])).alias("_bucket")
+        )
+        .explode("_bucket")
+    )
+    linked = (
+        buckets.join(
+            connector_findings.drop(ORDER_KEY).with_columns(
+                (pl.col("ts").dt.epoch("s") // width).alias("_bucket")
+            ),
+            on=["connector", "_bucket"],
+            how="inner",
+        )
         .filter((pl.col("ts") - pl.col("failed_at")).abs() <= pl.lit(window))
+        .drop("_bucket")
     )
     return linked.with_columns(
         pl.when(pl.col("threshold")).then(THRESHOLD).otherwise(LINKED).alias("proximity"),

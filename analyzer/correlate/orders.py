@@ -29,19 +29,20 @@ _FAILED_STATES = [State.FAILED.value, State.REVOKE_FAILED.value]
 
 
 def with_order_key(events: pl.DataFrame) -> pl.DataFrame:
-    """Add `order_key`: the order id, else the order a request id belongs to, else the request id."""
+    """Add `order_key`: the order id, else the order a request id belongs to, else the request id.
+
+    One expression over the frame (a request-id lookup, not a join), so the wide events frame only
+    gains a column: its other columns are shared, not copied.
+    """
     pairs = (
         events.filter(pl.col("order_id").is_not_null() & pl.col("request_id").is_not_null())
-        .select("request_id", pl.col("order_id").alias("_req_order"))
+        .select("request_id", "order_id")
         .unique(subset="request_id", keep="first", maintain_order=True)
     )
-    return (
-        events.join(pairs, on="request_id", how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("order_id", "_req_order", "request_id").alias(ORDER_KEY),
-        )
-        .drop("_req_order")
+    via_request = pl.col("request_id").replace_strict(
+        pairs.get_column("request_id"), pairs.get_column("order_id"), default=None
     )
+    return events.with_columns(pl.coalesce("order_id", via_request, "request_id").alias(ORDER_KEY))
 
 
 def is_error_event() -> pl.Expr:

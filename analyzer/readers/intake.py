@@ -270,6 +270,8 @@ def read_logs(
     # Each frame is one file, already in line order: ordering the frames by file name gives the
     # sorted whole without a global sort (and without its copy of every string).
     frames.sort(key=lambda frame: str(frame["source_file"][0]))
-    events_frame = pl.concat(frames, how="vertical", rechunk=False) if frames else empty_events()
+    # One chunk per column: later stages add columns to this frame instead of copying it, and
+    # Polars 2.1 panics (binview index) on some string ops over frames mixing chunk layouts.
+    events_frame = pl.concat(frames, how="vertical", rechunk=True) if frames else empty_events()
     diagnostics = found.diagnostics + [p for r in reports for p in r.problems]
     return ReadResult(events=events_frame, files=reports, diagnostics=diagnostics, tz=options.tz)
