@@ -32,7 +32,7 @@ from analyzer.pki.records import (
     finding_events,
     first_per_order,
 )
-from analyzer.pki.serial import IssuedSerial, SerialIndex, compare_serial
+from analyzer.pki.serial import SerialIndex, compare_serial
 from analyzer.pki.templates import TemplateEntry, load_template_map, suggest_template
 from analyzer.schema import EVENT_INDEX
 
@@ -196,17 +196,28 @@ def _serial_rows(
     )
     if eligible.is_empty():
         return
-    connector_of = dict(orders.select("order_id", "connector").iter_rows())
-    issued_rows = pl.concat(
-        [
-            events.filter(pl.col("state") == "issued").select("serial", "order_id", "connector"),
-            orders.filter(pl.col("state") == "issued").select("serial", "order_id", "connector"),
-        ]
-    ).filter(pl.col("serial").is_not_null())
-    issued = SerialIndex(
-        IssuedSerial(serial, oid, conn or connector_of.get(oid or ""))
-        for serial, oid, conn in issued_rows.unique(maintain_order=True).iter_rows()
+    issued_rows = (
+        pl.concat(
+            [
+                events.filter(pl.col("state") == "issued").select(
+                    "serial", "order_id", "connector"
+                ),
+                orders.filter(pl.col("state") == "issued").select(
+                    "serial", "order_id", "connector"
+                ),
+            ]
+        )
+        .filter(pl.col("serial").is_not_null())
+        .unique(maintain_order=True)
+        .join(
+            orders.select("order_id", pl.col("connector").alias("_of_order")).unique("order_id"),
+            on="order_id",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.coalesce("connector", "_of_order").alias("connector"))
     )
+    issued = SerialIndex.from_frame(issued_rows)
     captured = first_per_order(finding_events(events, findings), "cap_serial")
     failing = events.filter(
         pl.col("order_id").is_not_null()

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import polars as pl
+
 _SEPARATORS = re.compile(r"[\s:\-]")
 _HEX = re.compile(r"^[0-9a-f]+$")
 
@@ -47,17 +49,43 @@ def reversed_bytes(digits: str) -> int:
 
 
 class SerialIndex:
-    """Issued certificates keyed by the integer their serial denotes: one parse per record."""
+    """Issued certificates keyed by the value of their serial (hex digits, no leading zeros)."""
 
-    def __init__(self, issued: Iterable[IssuedSerial]) -> None:
-        self._by_value: dict[int, IssuedSerial] = {}
+    def __init__(self, issued: Iterable[IssuedSerial] = ()) -> None:
+        self._by_value: dict[str, IssuedSerial] = {}
         for rec in issued:
             value = serial_value(rec.serial)
             if value is not None:
-                self._by_value.setdefault(value, rec)
+                self._by_value.setdefault(format(value, "x"), rec)
+
+    @classmethod
+    def from_frame(cls, issued: pl.DataFrame) -> SerialIndex:
+        """Built from a frame of (serial, order_id, connector), normalised in Polars, not per row."""
+        digits = (
+            pl.col("serial")
+            .str.to_lowercase()
+            .str.replace_all(r"[\s:\-]", "")
+            .str.strip_prefix("0x")
+        )
+        keyed = (
+            issued.with_columns(digits.alias("_digits"))
+            .filter(pl.col("_digits").str.contains(r"^[0-9a-f]+$"))
+            .with_columns(
+                pl.col("_digits").str.strip_chars_start("0").replace("", "0").alias("_key")
+            )
+            .unique(subset="_key", keep="first", maintain_order=True)
+        )
+        index = cls()
+        index._by_value = {
+            key: IssuedSerial(serial, order_id, connector)
+            for key, serial, order_id, connector in keyed.select(
+                "_key", "serial", "order_id", "connector"
+            ).iter_rows()
+        }
+        return index
 
     def get(self, value: int | None) -> IssuedSerial | None:
-        return self._by_value.get(value) if value is not None else None
+        return self._by_value.get(format(value, "x")) if value is not None else None
 
 
 def compare_serial(
