@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from analyzer.correlate import Triage
+from analyzer.correlate.decoded import DECODED_PREFIX
 from analyzer.correlate.linking import OWN
 from analyzer.correlate.orders import ORDER_KEY
 from analyzer.models import (
@@ -125,6 +126,8 @@ def _verdict(
     entry = cause(root)
     if row["rule_id"] is not None:
         title, severity, fix = lookup(row["rule_id"], root)
+        if row["rule_id"].startswith(DECODED_PREFIX) and row.get("title"):
+            title = row["title"]  # decoded evidence: its own finding says exactly what is wrong
     else:
         title, fix = BUILTIN_FIXES.get(root, BUILTIN_FIXES[UNKNOWN])
         severity = "medium"

@@ -11,6 +11,9 @@ from analyzer.correlate.orders import ORDER_KEY
 from analyzer.pki import pki_evidence
 from analyzer.schema import EVENT_INDEX
 
+# Rule ids of decoded evidence (analyzer.pki) start with this: they are facts, not pack rules.
+DECODED_PREFIX = "pki."
+
 # Context rows say what preceded a failure; they support the rules' cause and never compete.
 CONTEXT_ONLY = frozenset({"pki.change-before-failure"})
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
+from analyzer.correlate.decoded import DECODED_PREFIX
 from analyzer.correlate.linking import LINKED, OWN, THRESHOLD
 from analyzer.correlate.orders import ORDER_KEY
 from analyzer.schema import EVENT_INDEX, State
@@ -26,8 +27,13 @@ class Decision:
 
 
 def _ranked(candidates: pl.DataFrame) -> pl.DataFrame:
-    best_per_cause = candidates.sort(_RANKING, descending=_DESCENDING, nulls_last=True).unique(
-        subset=[ORDER_KEY, "cause"], keep="first", maintain_order=True
+    # `support`: how many distinct rules (pack or decoded) point at this cause for this order.
+    best_per_cause = (
+        candidates.with_columns(
+            pl.col("rule_id").n_unique().over(ORDER_KEY, "cause").alias("support")
+        )
+        .sort(_RANKING, descending=_DESCENDING, nulls_last=True)
+        .unique(subset=[ORDER_KEY, "cause"], keep="first", maintain_order=True)
     )
     return best_per_cause.with_columns(pl.int_range(pl.len()).over(ORDER_KEY).alias("rank"))
 
@@ -89,7 +95,7 @@ def _why_not() -> pl.Expr:
 def _confidence(window: timedelta) -> pl.Expr:
     window_s = max(window.total_seconds(), 1.0)
     base = (
-        pl.when(pl.col("rule_id").str.starts_with("pki."))
+        pl.when(pl.col("rule_id").str.starts_with(DECODED_PREFIX))
         .then(0.95)
         .when(pl.col("proximity") == OWN)
         .then(0.9)
@@ -97,8 +103,11 @@ def _confidence(window: timedelta) -> pl.Expr:
         .then(0.75 - 0.25 * (pl.col("distance_s") / window_s).clip(0.0, 1.0))
         .otherwise(0.6)
     )
-    tied = (pl.col("r_priority") == pl.col("priority")) & (
-        pl.col("r_proximity") == pl.col("proximity")
+    # A tie with another cause costs confidence, unless more rules back the winner than the other.
+    tied = (
+        (pl.col("r_priority") == pl.col("priority"))
+        & (pl.col("r_proximity") == pl.col("proximity"))
+        & (pl.col("r_support") >= pl.col("support"))
     )
     return (
         pl.when(tied.fill_null(False)).then(base * 0.7).otherwise(base).round(2).alias("confidence")
@@ -110,7 +119,10 @@ def decide(eligible: pl.DataFrame, candidates: pl.DataFrame, window: timedelta) 
     ranked = _ranked(candidates.join(eligible.select(ORDER_KEY), on=ORDER_KEY, how="semi"))
     winners = ranked.filter(pl.col("rank") == 0).drop("rank")
     second = ranked.filter(pl.col("rank") == 1).select(
-        ORDER_KEY, pl.col("priority").alias("r_priority"), pl.col("proximity").alias("r_proximity")
+        ORDER_KEY,
+        pl.col("priority").alias("r_priority"),
+        pl.col("proximity").alias("r_proximity"),
+        pl.col("support").alias("r_support"),
     )
     verdicts = (
         eligible.join(winners, on=ORDER_KEY, how="left", suffix="_w")
@@ -132,7 +144,7 @@ def decide(eligible: pl.DataFrame, candidates: pl.DataFrame, window: timedelta) 
             .otherwise(pl.col("confidence"))
             .alias("confidence"),
         )
-        .drop("r_priority", "r_proximity")
+        .drop("r_priority", "r_proximity", "r_support")
         .sort(ORDER_KEY)
     )
     winner_cols = winners.select(

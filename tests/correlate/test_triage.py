@@ -238,3 +238,22 @@ def test_request_id_links_to_its_order() -> None:
     )
     fi = findings({"event_idx": 1, "rule_id": "t", "cause": "template.not_found"})
     assert _verdict(triage(ev, fi).verdicts, "ORD-8")["root_cause"] == "template.not_found"
+
+
+def test_a_tie_costs_confidence_unless_more_rules_back_the_winner() -> None:
+    ev = events(
+        {"kind": "order", "order_id": "TIE", "ts": at(0), "status": "Failed", "state": "failed"},
+        {"kind": "order", "order_id": "BACKED", "ts": at(0), "status": "Failed", "state": "failed"},
+    )
+    fi = findings(
+        {"event_idx": 0, "rule_id": "a.one", "cause": "csr.key_policy", "priority": 60},
+        {"event_idx": 0, "rule_id": "b.one", "cause": "csr.subject_policy", "priority": 60},
+        {"event_idx": 1, "rule_id": "a.one", "cause": "csr.key_policy", "priority": 60},
+        {"event_idx": 1, "rule_id": "a.two", "cause": "csr.key_policy", "priority": 60},
+        {"event_idx": 1, "rule_id": "b.one", "cause": "csr.subject_policy", "priority": 60},
+    )
+    verdicts = triage(ev, fi).verdicts
+    tie, backed = _verdict(verdicts, "TIE"), _verdict(verdicts, "BACKED")
+    assert tie["confidence"] == 0.63  # 0.9 x 0.7: two causes, nothing to choose between them
+    assert backed["root_cause"] == "csr.key_policy"
+    assert backed["confidence"] == 0.9  # two rules back the winner
