@@ -9,7 +9,6 @@ from typing import Any
 import polars as pl
 
 from analyzer.correlate import Triage
-from analyzer.correlate.decoded import DECODED_PREFIX
 from analyzer.correlate.linking import OWN
 from analyzer.correlate.orders import ORDER_KEY
 from analyzer.models import (
@@ -125,9 +124,9 @@ def _verdict(
     root = row["root_cause"]
     entry = cause(root)
     if row["rule_id"] is not None:
+        # Decoded evidence (pki.*) borrows the title and fix of the pack's rule for its cause: the
+        # title heads a whole cause in the summaries; the exact finding is in the verdict's notes.
         title, severity, fix = lookup(row["rule_id"], root)
-        if row["rule_id"].startswith(DECODED_PREFIX) and row.get("title"):
-            title = row["title"]  # decoded evidence: its own finding says exactly what is wrong
     else:
         title, fix = BUILTIN_FIXES.get(root, BUILTIN_FIXES[UNKNOWN])
         severity = "medium"
