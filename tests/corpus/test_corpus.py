@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -53,9 +52,7 @@ CORPORA = [
 @pytest.mark.parametrize(("name", "floor", "unknown_floor"), CORPORA)
 def test_corpus_accuracy(name: str, floor: float, unknown_floor: float) -> None:
     ev = _corpus_eval()
-    started = time.perf_counter()
     result = ev.evaluate(HERE / name)
-    elapsed = time.perf_counter() - started
 
     misses = "\n".join(
         f"  {row.order_id} [{row.source.split(':', 1)[0]}] {row.expected} -> {got}: {row.message[:120]!r}"
@@ -69,7 +66,6 @@ def test_corpus_accuracy(name: str, floor: float, unknown_floor: float) -> None:
         assert ok / total >= unknown_floor, (
             f"{name}: only {ok}/{total} out-of-taxonomy messages stayed unknown\n{misses}"
         )
-    assert elapsed < 10, f"{name}: evaluation took {elapsed:.1f} s (budget 10 s)"
 
 
 def test_corpus_rows_are_well_formed() -> None:
