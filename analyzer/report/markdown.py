@@ -95,6 +95,8 @@ def _side(report: Report, side: Side, orders: list[OrderVerdict]) -> list[str]:
 def _bundle(order: OrderVerdict) -> list[str]:
     lines = [f"### {plain(order.order_id)}: {plain(order.title)}", ""]
     lines += [f"- **{label}:** {code(value)}" for label, value in escalation_items(order)]
+    # What certriage decoded (CSR checks, serial comparison, near-miss names) follows the checklist.
+    lines += [f"- **Decoded:** {plain(note)}" for note in order.notes]
     return [*lines, ""]
 
 
