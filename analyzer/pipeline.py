@@ -11,6 +11,7 @@ import polars as pl
 
 from analyzer.correlate import Triage, TriageOptions, triage
 from analyzer.correlate.assembly import assemble
+from analyzer.correlate.slim import slim
 from analyzer.engine import evaluate
 from analyzer.errors import InputError
 from analyzer.models import Accounting, InputFile, Report, SecurityFinding
@@ -38,6 +39,9 @@ class AnalyzeOptions:
     template_map: Path | None = None  # documented template mapping (TOML), for near-miss names
     csr_policy: Path | None = None  # template CSR policy (TOML), checked on top of CA/B Forum rules
     generated_at: datetime | None = None  # fixed clock for golden outputs
+    # Keep of the healthy lines only what triage aggregates (analyzer.correlate.slim): the same
+    # report from a fraction of the memory. False keeps every line in Analysis.events.
+    slim: bool = True
 
 
 @dataclass
@@ -184,8 +188,16 @@ def analyze_paths(
     """Read every path and analyse it; raises InputError when nothing at all could be read."""
     opts = options or AnalyzeOptions()
     ruleset = load_ruleset(list(opts.rules) if opts.rules else None)
+
+    def keep(events: pl.DataFrame) -> pl.DataFrame:
+        window = _window(events, opts.since, opts.until)
+        return slim(window) if opts.slim else window
+
     read = read_logs(
-        paths, ReadOptions(kind=opts.kind, tz=opts.tz, formats_file=opts.formats_file), progress
+        paths,
+        ReadOptions(kind=opts.kind, tz=opts.tz, formats_file=opts.formats_file),
+        progress,
+        keep=keep,
     )
     if read.nothing_read:
         raise InputError(read.diagnostics)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from analyzer.schema import EVENT_INDEX, STATE_DTYPE, Kind, Level, State
+from analyzer.schema import STATE_DTYPE, Kind, Level, State
 
 ORDER_KEY = "order_key"
 
 # Attributes an order takes from its own events: the last non-null value wins, order records first.
-_ATTRIBUTES = (
+ATTRIBUTES = (
     "status",
     "connector",
     "ca_type",
@@ -53,36 +53,61 @@ def is_error_event() -> pl.Expr:
 
 
 def build_orders(keyed: pl.DataFrame) -> pl.DataFrame:
-    """One row per order key: latest state and attributes, first / last time, time of failure."""
-    # Only the columns the orders table reads: sorting the wide frame would copy its text columns.
-    needed = [ORDER_KEY, EVENT_INDEX, "ts", "source_file", "line", "kind", "level", "state",
-              "order_id", "request_id", *_ATTRIBUTES]  # fmt: skip
-    own = (
+    """One row per order key: latest state and attributes, first / last time, time of failure.
+
+    "Latest" is in time order (ties: file, then line), order records first. The events are
+    ordered by their narrow columns and row positions only; each value is then gathered once from
+    its row, so no string column is sorted or copied per event.
+    """
+    is_record = pl.col("kind") == Kind.ORDER.value
+    latest = [*ATTRIBUTES, "state"]
+    firsts = ["order_id", "request_id"]
+    row = pl.col("_pos")
+
+    def held(name: str) -> pl.Expr:
+        return pl.col(f"_{name}")
+
+    positions = (
         keyed.lazy()
-        .select(needed)
+        .with_row_index("_pos")
         .filter(pl.col(ORDER_KEY).is_not_null())
+        .select(
+            ORDER_KEY,
+            "_pos",
+            "ts",
+            "source_file",
+            "line",
+            is_record.alias("_record"),
+            is_error_event().alias("_error"),
+            *(pl.col(name).is_not_null().alias(f"_{name}") for name in [*latest, *firsts]),
+        )
         .sort(["ts", "source_file", "line"], nulls_last=True)
+        .group_by(ORDER_KEY)
+        .agg(
+            *(
+                pl.coalesce(
+                    row.filter(held(name) & pl.col("_record")).last(), row.filter(held(name)).last()
+                ).alias(name)
+                for name in latest
+            ),
+            *(row.filter(held(name)).first().alias(name) for name in firsts),
+            pl.col("ts").min().alias("first_ts"),
+            pl.col("ts").max().alias("last_ts"),
+            pl.col("ts").filter(pl.col("_error")).max().alias("error_ts"),
+            pl.col("_error").any().alias("has_error"),
+            pl.col("_record").any().alias("has_record"),
+        )
         .collect()
     )
-    is_record = pl.col("kind") == Kind.ORDER.value
-
-    def latest(name: str) -> pl.Expr:
-        from_records = pl.col(name).filter(is_record).drop_nulls().last()
-        return pl.coalesce(from_records, pl.col(name).drop_nulls().last()).alias(name)
-
-    orders = own.group_by(ORDER_KEY).agg(
-        *(latest(name) for name in _ATTRIBUTES),
-        latest("state"),
-        pl.col("order_id").drop_nulls().first().alias("order_id"),
-        pl.col("request_id").drop_nulls().first().alias("request_id"),
-        pl.col("ts").min().alias("first_ts"),
-        pl.col("ts").max().alias("last_ts"),
-        pl.col("ts").filter(is_error_event()).max().alias("error_ts"),
-        is_error_event().any().alias("has_error"),
-        is_record.any().alias("has_record"),
-        pl.col(EVENT_INDEX).count().alias("events"),
+    values = {
+        name: keyed.get_column(name).gather(positions.get_column(name))
+        for name in [*latest, *firsts]
+    }
+    return (
+        positions.with_columns(**values)
+        .with_columns(
+            pl.coalesce("error_ts", "last_ts").alias("failed_at"),
+            pl.col("state").cast(STATE_DTYPE),
+        )
+        .sort(ORDER_KEY)
     )
-    return orders.with_columns(
-        pl.coalesce("error_ts", "last_ts").alias("failed_at"),
-        pl.col("state").cast(STATE_DTYPE),
-    ).sort(ORDER_KEY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -157,7 +158,11 @@ def _template_rows(
     )
     worded = pl.col("candidate_cause").is_in(["template.not_found", "template.name_mismatch"])
     eligible = open_orders.filter(worded | (candidate() & pl.col("order_id").is_in(list(texts))))
-    issued = issued_templates(events, orders)
+    # connector -> template -> orders that issued it, in (connector, template, order_id) order:
+    # built once, looked up per order (a filter of the issued frame per order is quadratic).
+    issued: dict[str | None, dict[str, list[str]]] = {}
+    for connector, template, oid in issued_templates(events, orders).iter_rows():
+        issued.setdefault(connector, {}).setdefault(template, []).append(oid)
     for oid, connector, template in eligible.select(
         "order_id", "connector", "template"
     ).iter_rows():
@@ -165,25 +170,30 @@ def _template_rows(
         if not name:
             continue
         # Without a connector there is no "same CA account" to compare with.
-        on_connector = issued.filter(
-            pl.col("connector").eq_missing(connector) & (pl.col("order_id") != oid)
-        )
-        same = on_connector.filter(pl.col("template") == name)["order_id"].to_list()
-        if same:
-            shown = ", ".join(same[:3]) + (", …" if len(same) > 3 else "")
-            count = f"{len(same)} other order{'s' if len(same) > 1 else ''}"
+        on_connector = issued.get(connector, {})
+        issuers = on_connector.get(name, [])
+        others = len(issuers) - _holds(issuers, oid)
+        if others:
+            same = [o for o in issuers[:4] if o != oid][:3]
+            shown = ", ".join(same) + (", …" if others > 3 else "")
+            count = f"{others} other order{'s' if others > 1 else ''}"
             note = (
                 f"template `{name}` issued on connector {connector} for {count} ({shown}): "
                 "it exists, this account may not enroll for it"
             )
             yield (oid, "template.permission_denied", "pki.template-issued", note, idx, DECODED)
             continue
-        guess = suggest_template(
-            name, on_connector["template"].unique().sort().to_list(), mapping, connector=connector
-        )
+        known = sorted(t for t, issuers in on_connector.items() if issuers != [oid])
+        guess = suggest_template(name, known, mapping, connector=connector)
         if guess is not None:
             note = f"template `{name}` not found: did you mean `{guess.name}`? ({guess.source})"
             yield (oid, "template.name_mismatch", "pki.template-near-miss", note, idx, DECODED)
+
+
+def _holds(ordered: list[str], value: str) -> int:
+    """1 when the sorted list holds the value, else 0 (a bisection, not a scan)."""
+    at = bisect_left(ordered, value)
+    return int(at < len(ordered) and ordered[at] == value)
 
 
 def _serial_rows(

@@ -241,8 +241,14 @@ def read_logs(
     paths: Sequence[str | Path],
     options: ReadOptions | None = None,
     progress: Callable[[str, int], None] | None = None,
+    keep: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> ReadResult:
-    """Read every input into one canonical frame; raises ConfigError only for a bad formats file."""
+    """Read every input into one canonical frame; raises ConfigError only for a bad formats file.
+
+    `keep` takes each file's events as soon as the file is read and returns what of them the caller
+    needs (a time window, text dropped): one file's full frame is in memory at a time, not all.
+    A file's FileReport still counts every event it read.
+    """
     options = options or ReadOptions()
     formats = load_formats(options.formats_file) if options.formats_file else FormatsConfig()
     ctx = _Context(options, formats)
@@ -263,6 +269,8 @@ def read_logs(
             report, events = _skipped(source, "reader failure", 0, note), None
         report.problems = [_shown(problem) for problem in report.problems]
         reports.append(report)
+        if events is not None and keep is not None:
+            events = keep(events)
         if events is not None and events.height:
             frames.append(events)
         if progress is not None:

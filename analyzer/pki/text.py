@@ -1,0 +1,27 @@
+"""Which events the PKI decoders read the text of: every other event needs its fields only."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analyzer.pki.context import CHANGE_PATTERN, INACTIVE_PATTERN
+from analyzer.pki.evidence import TEMPLATE_ERROR
+
+
+def text_read() -> pl.Expr:
+    """True for events whose message or raw text a decoder reads.
+
+    PEM blocks (CSRs to decode, private keys to flag), `Inactive Account User.` lines (bursts),
+    configuration changes (onsets) and template errors (near-miss names). Keep in step with the
+    decoders: a pattern added there belongs here.
+    """
+    raw = pl.col("raw")
+    message = pl.col("message")
+    change = pl.concat_str(["operation", "message"], separator=" ", ignore_nulls=True)
+    return (
+        raw.str.contains("-----BEGIN ", literal=True)
+        | raw.str.contains(INACTIVE_PATTERN)
+        | message.str.contains(INACTIVE_PATTERN)
+        | raw.str.contains(TEMPLATE_ERROR)
+        | change.str.contains(CHANGE_PATTERN)
+    ).fill_null(False)
