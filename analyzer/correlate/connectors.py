@@ -13,12 +13,15 @@ def connector_health(
     keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per connector seen anywhere: its log's causes by event, and the verdicts it carries."""
+    # Narrow columns and row positions are ordered; the text values are gathered once at the end.
     columns = [EVENT_INDEX, "connector", "kind", "ts", "source_file", "line", "level",
-               "http_status", "state", "status", "endpoint", "ca_type"]  # fmt: skip
+               "http_status", "state"]  # fmt: skip
+    described = ("status", "endpoint", "ca_type")
     connector_events = (
         keyed.lazy()
-        .select(columns)
+        .with_row_index("_pos")
         .filter(pl.col("connector").is_not_null())
+        .select("_pos", *columns, *(pl.col(c).is_not_null().alias(f"_{c}") for c in described))
         .sort(["ts", "source_file", "line"], nulls_last=True)
         .collect()
     )
@@ -39,12 +42,16 @@ def connector_health(
             | (pl.col("state").cast(pl.String) == "issued")
         )
     )
-    health = with_cause.group_by("connector").agg(
-        pl.col("status").filter(is_connector_log).drop_nulls().last().alias("status"),
-        pl.col("endpoint").drop_nulls().last().alias("endpoint"),
-        pl.col("ca_type").drop_nulls().last().alias("ca_type"),
+    row = pl.col("_pos")
+    positions = with_cause.group_by("connector").agg(
+        row.filter(pl.col("_status") & is_connector_log).last().alias("status"),
+        row.filter(pl.col("_endpoint")).last().alias("endpoint"),
+        row.filter(pl.col("_ca_type")).last().alias("ca_type"),
         pl.col("ts").filter(pl.col("cause").is_not_null()).min().alias("first_failure"),
         pl.col("ts").filter(success).max().alias("last_success"),
+    )
+    health = positions.with_columns(
+        **{c: keyed.get_column(c).gather(positions.get_column(c)) for c in described}
     )
     log_causes = (
         with_cause.filter(is_connector_log & pl.col("cause").is_not_null())
