@@ -16,7 +16,7 @@ from analyzer.engine import evaluate
 from analyzer.errors import InputError
 from analyzer.models import Accounting, InputFile, Report, SecurityFinding
 from analyzer.readers import ReadOptions, ReadResult, read_logs
-from analyzer.redact import Redactor, find_private_keys, redact_report
+from analyzer.redact import Redactor, find_private_keys
 from analyzer.report import verdicts_frame
 from analyzer.ruleset import RuleSet, load_ruleset
 from analyzer.schema import EVENT_INDEX, Kind
@@ -165,11 +165,8 @@ def analyze_read(
         benign=_benign_counts(findings),
         security=_security(events),
         notes=result.notes,
+        redactor=Redactor(opts.extra_redactions) if opts.redact else None,
     )
-    if opts.redact:
-        report = redact_report(report, Redactor(opts.extra_redactions)).model_copy(
-            update={"redacted": True}
-        )
     return Analysis(
         report=report,
         events=events,

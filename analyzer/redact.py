@@ -147,7 +147,10 @@ class Redactor:
         # One pass decides whether any pattern can apply: most log text holds no secret, and a
         # report repeats the same strings (titles, fixes) thousands of times, hence the cache.
         self._any = re.compile("|".join(_scoped(p.regex) for p in self._patterns))
-        self._keywords = () if extra_patterns else _KEYWORDS
+        # One scan for all the keywords (the same test as `any(k in lowered for k in keywords)`).
+        self._keywords = (
+            None if extra_patterns else re.compile("|".join(re.escape(k) for k in _KEYWORDS))
+        )
         self._cache: dict[str, str] = {}
 
     def text(self, s: str) -> str:
@@ -157,7 +160,7 @@ class Redactor:
             return cached
         out = s
         lowered = s.lower()
-        maybe = not self._keywords or any(k in lowered for k in self._keywords)
+        maybe = self._keywords is None or self._keywords.search(lowered) is not None
         if maybe and self._any.search(s):
             for regex, replacement in self._compiled:
                 out = regex.sub(replacement, out)
@@ -177,14 +180,15 @@ class Redactor:
 _AUTHORED = frozenset({"fix", "title", "why_not", "root_cause", "rule", "side", "severity"})
 
 
-def _redact_value(value: Any, redactor: Redactor) -> Any:
+def redact_value(value: Any, redactor: Redactor) -> Any:
+    """Dumped report data (or any part of it) with every free-text value redacted."""
     if isinstance(value, str):
         return redactor.text(value)
     if isinstance(value, list):
-        return [_redact_value(v, redactor) for v in value]
+        return [redact_value(v, redactor) for v in value]
     if isinstance(value, dict):
         # Keys are ids (root causes, rules, connectors); values carry the free text.
-        return {k: v if k in _AUTHORED else _redact_value(v, redactor) for k, v in value.items()}
+        return {k: v if k in _AUTHORED else redact_value(v, redactor) for k, v in value.items()}
     return value
 
 
@@ -194,7 +198,7 @@ M = TypeVar("M", bound="BaseModel")
 def redact_report(report: M, redactor: Redactor) -> M:
     """A copy of the report (or any part of it) with every free-text field redacted."""
     data = report.model_dump(mode="python")
-    return type(report).model_validate(_redact_value(data, redactor))
+    return type(report).model_validate(redact_value(data, redactor))
 
 
 def find_private_keys(events: pl.DataFrame) -> pl.DataFrame:

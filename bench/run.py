@@ -480,7 +480,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("analyzer.readers.intake", "normalise", "read: normalise to schema"),
     ("analyzer.readers.intake", "count_lines", "read: count lines"),
     ("analyzer.readers.intake", "unknown_statuses", "read: unknown statuses"),
-    ("analyzer.pipeline", "_window", "rules: since/until window"),
+    ("analyzer.pipeline", "slim", "read: slim each file"),
     ("analyzer.pipeline", "evaluate", "rules: evaluate (engine)"),
     ("analyzer.pipeline", "triage", "triage: total"),
     ("analyzer.correlate", "with_order_key", "triage: order key"),
@@ -493,8 +493,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("analyzer.correlate", "connector_health", "triage: connector health"),
     ("analyzer.pipeline", "cluster_unknowns", "triage: cluster unknowns"),
     ("analyzer.pipeline", "_security", "report: private-key scan"),
-    ("analyzer.pipeline", "assemble", "report: assemble Report"),
-    ("analyzer.pipeline", "redact_report", "report: redact"),
+    ("analyzer.pipeline", "assemble", "report: assemble + redact Report"),
 )
 
 

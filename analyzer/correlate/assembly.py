@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
+from pydantic import BaseModel, TypeAdapter
 
 from analyzer.correlate import Triage
 from analyzer.correlate.linking import OWN
 from analyzer.correlate.orders import ORDER_KEY
 from analyzer.models import (
     Accounting,
-    ConnectorHealth,
     CsrDetails,
     Escalation,
     Evidence,
@@ -22,9 +24,9 @@ from analyzer.models import (
     Report,
     RunnerUp,
     SecurityFinding,
-    Summary,
     UnknownCluster,
 )
+from analyzer.redact import Redactor, redact_value
 from analyzer.schema import EVENT_INDEX
 from analyzer.taxonomy import STUCK_PENDING, UNKNOWN, cause
 
@@ -44,6 +46,18 @@ BUILTIN_FIXES: dict[str, tuple[str, str]] = {
         "certriage with `certriage suggest-rule`.",
     ),
 }
+
+# Verdicts are validated a batch at a time (their plain dicts never all exist at once); the Report
+# then takes the validated models as they are.
+_ORDERS = TypeAdapter(list[OrderVerdict])
+_BATCH = 1024
+# Each validated model keeps its own set of the fields it was given: here always all of them, and
+# such a set (about 700 bytes) is a large part of a verdict's memory. Models of one class share one.
+_ALL_FIELDS: dict[type[BaseModel], set[str]] = {
+    model: set(model.model_fields)
+    for model in (OrderVerdict, Evidence, RunnerUp, Escalation, CsrDetails)
+}
+_M = TypeVar("_M", InputFile, Accounting, UnknownCluster, SecurityFinding)
 
 FixLookup = Callable[[str, str], tuple[str, str, str]]  # rule id, cause -> (title, severity, fix)
 
@@ -76,7 +90,9 @@ def _evidence_rows(result: Triage) -> pl.DataFrame:
         # rule_id breaks ties between two rules on one event (a burst and its line): Polars sorts
         # are not stable, and the kept rule must not change from run to run.
         rows.sort([ORDER_KEY, "_order", EVENT_INDEX, "rule_id"], nulls_last=True)
-        .unique(subset=[ORDER_KEY, EVENT_INDEX], keep="first", maintain_order=True)
+        # The first row of each (order, event), rows kept in order: unique(keep="first",
+        # maintain_order=True) without building the groups.
+        .filter(pl.struct(ORDER_KEY, EVENT_INDEX).is_first_distinct())
         .group_by(ORDER_KEY, maintain_order=True)
         .head(MAX_EVIDENCE)
         .join(
@@ -87,86 +103,57 @@ def _evidence_rows(result: Triage) -> pl.DataFrame:
     )
 
 
-def _grouped(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for row in frame.iter_rows(named=True):
-        out.setdefault(row[ORDER_KEY], []).append(row)
+_EVIDENCE_COLUMNS = (
+    ORDER_KEY, "source_file", "line", "kind", "ts", "message", "rule_id", "linked",
+)  # fmt: skip
+_VERDICT_COLUMNS = (
+    ORDER_KEY, "status", "state", "connector", "template", "root_cause", "rule_id", "confidence",
+    "endpoint", "key_alg", "key_size", "sig_alg", "sans", "common_name", "failed_at",
+)  # fmt: skip
+
+
+def _rows(frame: pl.DataFrame, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The frame's rows as tuples, built column by column (cheaper than row by row)."""
+    return zip(*(frame.get_column(c).to_list() for c in columns), strict=True)
+
+
+def _keep(text: str) -> str:
+    return text
+
+
+def _evidence(
+    frame: pl.DataFrame, red: Callable[[str], str]
+) -> dict[str, list[tuple[dict[str, Any], str, bool]]]:
+    """Per order: its Evidence dicts, each with the unredacted message and whether a rule found it."""
+    out: dict[str, list[tuple[dict[str, Any], str, bool]]] = {}
+    # The raw line stands in for a missing message (coalesced here: no Python string per raw line).
+    frame = frame.with_columns(pl.coalesce("message", "raw").alias("message"))
+    for key, file, line, kind, ts, message, rule, linked in _rows(frame, _EVIDENCE_COLUMNS):
+        text = (message or "").strip()
+        item = {
+            "file": red(file),
+            "line": line,
+            "kind": red(str(kind)),
+            "ts": ts,
+            "message": red(text),
+            "rule": rule,
+            "linked": linked,
+        }
+        out.setdefault(key, []).append((item, text, rule is not None))
     return out
 
 
-def _evidence(row: dict[str, Any]) -> Evidence:
-    text = row["message"] if row["message"] is not None else row["raw"]
-    return Evidence(
-        file=row["source_file"],
-        line=row["line"],
-        kind=str(row["kind"]),
-        ts=row["ts"],
-        message=(text or "").strip(),
-        rule=row["rule_id"],
-        linked=row["linked"],
-    )
-
-
-def _most_detailed(items: list[Evidence]) -> str | None:
+def _most_detailed(items: list[tuple[dict[str, Any], str, bool]]) -> str | None:
     """The error to hand on: the longest message among the winning cause's evidence lines."""
-    deciding = [e.message for e in items if e.rule is not None] or [e.message for e in items]
+    deciding = [text for _, text, ruled in items if ruled] or [text for _, text, _ in items]
     return max(deciding, key=len) if deciding else None
 
 
-def _verdict(
-    row: dict[str, Any],
-    evidence: list[dict[str, Any]],
-    losers: list[dict[str, Any]],
-    endpoints: dict[str, str],
-    lookup: FixLookup,
-    notes: list[str],
-) -> OrderVerdict:
-    root = row["root_cause"]
-    entry = cause(root)
-    if row["rule_id"] is not None:
-        # Decoded evidence (pki.*) borrows the title and fix of the pack's rule for its cause: the
-        # title heads a whole cause in the summaries; the exact finding is in the verdict's notes.
-        title, severity, fix = lookup(row["rule_id"], root)
-    else:
-        title, fix = BUILTIN_FIXES.get(root, BUILTIN_FIXES[UNKNOWN])
-        severity = "medium"
-    items = [_evidence(e) for e in evidence]
-    connector = row["connector"]
-    return OrderVerdict(
-        order_id=row[ORDER_KEY],
-        status=row["status"],
-        state=str(row["state"]),
-        connector=connector,
-        template=row["template"],
-        root_cause=root,
-        rule=row["rule_id"],
-        title=title,
-        severity=severity,
-        confidence=row["confidence"],
-        side=entry.side.value,
-        step=entry.step,
-        fix=fix,
-        evidence=items,
-        runner_ups=[
-            RunnerUp(root_cause=r["cause"], rule=r["rule_id"], why_not=r["why_not"]) for r in losers
-        ],
-        escalation=Escalation(
-            connector=connector,
-            endpoint=row["endpoint"] or (endpoints.get(connector) if connector else None),
-            error=_most_detailed(items),
-            template=row["template"],
-            csr=CsrDetails(
-                key_alg=row["key_alg"],
-                key_size=row["key_size"],
-                sig_alg=row["sig_alg"],
-                sans=row["sans"],
-                subject=f"CN={row['common_name']}" if row["common_name"] else None,
-            ),
-            timestamp=row["failed_at"],
-        ),
-        notes=notes,
-        failed_at=row["failed_at"],
-    )
+def _runner_ups(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, root, rule, why_not in _rows(frame, (ORDER_KEY, "cause", "rule_id", "why_not")):
+        out.setdefault(key, []).append({"root_cause": root, "rule": rule, "why_not": why_not})
+    return out
 
 
 def _counts(values: Sequence[str | None]) -> dict[str, int]:
@@ -192,26 +179,53 @@ def _onsets(result: Triage) -> dict[str, str]:
     return {connector: "; ".join(parts) for connector, parts in texts.items()}
 
 
-def _connectors(result: Triage) -> list[ConnectorHealth]:
+def _connectors(result: Triage, red: Callable[[str | None], str | None]) -> list[dict[str, Any]]:
     onsets = _onsets(result)
-    out = []
-    for row in result.connectors.iter_rows(named=True):
-        causes = {c["cause"]: c["len"] for c in row["log_causes"] or []}
-        out.append(
-            ConnectorHealth(
-                connector=row["connector"],
-                status=row["status"],
-                first_failure=row["first_failure"],
-                last_success=row["last_success"],
-                causes=causes,
-                order_causes={c["cause"]: c["len"] for c in row["order_causes"] or []},
-                orders_affected=row["orders_affected"],
-                endpoint=row["endpoint"],
-                ca_type=row["ca_type"],
-                onset=onsets.get(row["connector"]),
-            )
-        )
-    return out
+    return [
+        {
+            "connector": red(row["connector"]),
+            "status": red(row["status"]),
+            "first_failure": row["first_failure"],
+            "last_success": row["last_success"],
+            "causes": {c["cause"]: c["len"] for c in row["log_causes"] or []},
+            "order_causes": {c["cause"]: c["len"] for c in row["order_causes"] or []},
+            "orders_affected": row["orders_affected"],
+            "endpoint": red(row["endpoint"]),
+            "ca_type": red(row["ca_type"]),
+            "onset": red(onsets.get(row["connector"])),
+        }
+        for row in result.connectors.iter_rows(named=True)
+    ]
+
+
+def _optional(redactor: Redactor | None) -> Callable[[str | None], str | None]:
+    """Redaction of an optional string (the identity without a redactor)."""
+    if redactor is None:
+        return _same
+    text = redactor.text
+
+    def red(value: str | None) -> str | None:
+        return value if value is None else text(value)
+
+    return red
+
+
+def _same(value: str | None) -> str | None:
+    return value
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Assembly makes a few objects per value and no reference cycle: left on, the cycle collector
+    walks the growing Report again and again, most of the time validation takes."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def assemble(
@@ -226,47 +240,182 @@ def assemble(
     benign: dict[str, int],
     security: list[SecurityFinding],
     notes: dict[str, list[str]] | None = None,
+    redactor: Redactor | None = None,
 ) -> Report:
-    """Build the Report from triage frames; verdicts in order-id order, as triage sorted them."""
-    evidence = _grouped(_evidence_rows(result))
-    losers = _grouped(result.runner_ups)
+    """Build the Report from triage frames; verdicts in order-id order, as triage sorted them.
+
+    With a redactor, every free-text field is redacted as it is built (the same fields and the same
+    result as `redact_report` on the finished report, which walks them all) and `redacted` is set.
+    Every value is validated once: the verdicts in batches, the rest with the Report.
+    """
+    with _no_cycle_collection():
+        return _assemble(
+            result,
+            generated_at=generated_at,
+            inputs=inputs,
+            accounting=accounting,
+            timezone=timezone,
+            lookup=lookup,
+            clusters=clusters,
+            benign=benign,
+            security=security,
+            notes=notes or {},
+            redactor=redactor,
+        )
+
+
+def _assemble(
+    result: Triage,
+    *,
+    generated_at: datetime,
+    inputs: list[InputFile],
+    accounting: Accounting,
+    timezone: str,
+    lookup: FixLookup,
+    clusters: list[UnknownCluster],
+    benign: dict[str, int],
+    security: list[SecurityFinding],
+    notes: dict[str, list[str]],
+    redactor: Redactor | None,
+) -> Report:
+    red = _optional(redactor)
+    text = redactor.text if redactor is not None else _keep
+    evidence = _evidence(_evidence_rows(result), text)
+    losers = _runner_ups(result.runner_ups)
+    # One verdict per order: each order's dicts are dropped once validated (get: should one repeat).
+    once = not result.verdicts.get_column(ORDER_KEY).is_duplicated().any()
+    take_evidence = evidence.pop if once else evidence.get
+    take_losers = losers.pop if once else losers.get
     endpoints = {
         r["connector"]: r["endpoint"]
         for r in result.connectors.iter_rows(named=True)
         if r["endpoint"]
     }
-    orders = [
-        _verdict(
-            row,
-            evidence.get(row[ORDER_KEY], []),
-            losers.get(row[ORDER_KEY], []),
-            endpoints,
-            lookup,
-            (notes or {}).get(row[ORDER_KEY], []),
+    fixes: dict[tuple[str | None, str], tuple[str, str, str]] = {}
+    places: dict[str, tuple[str, int]] = {}
+    orders: list[OrderVerdict] = []
+    batch: list[dict[str, Any]] = []
+    roots: list[str] = []
+    sides: list[str] = []
+    connectors: list[str | None] = []
+    steps: list[str] = []
+    for (
+        key, status, state, connector, template, root, rule, confidence, endpoint, key_alg,
+        key_size, sig_alg, sans, common_name, failed_at,
+    ) in _rows(result.verdicts, _VERDICT_COLUMNS):  # fmt: skip
+        fix_entry = fixes.get((rule, root))
+        if fix_entry is None:
+            if rule is not None:
+                # Decoded evidence (pki.*) borrows the title and fix of the pack's rule for its
+                # cause: the title heads a whole cause in the summaries; the exact finding is in
+                # the verdict's notes.
+                fix_entry = lookup(rule, root)
+            else:
+                title, fix = BUILTIN_FIXES.get(root, BUILTIN_FIXES[UNKNOWN])
+                fix_entry = (title, "medium", fix)
+            fixes[rule, root] = fix_entry
+        place = places.get(root)
+        if place is None:
+            entry = cause(root)
+            place = places[root] = (entry.side.value, entry.step)
+        items = take_evidence(key, [])
+        shown_connector = red(connector)
+        shown_template = red(template)
+        batch.append(
+            {
+                "order_id": text(key),
+                "status": red(status),
+                "state": text(str(state)),
+                "connector": shown_connector,
+                "template": shown_template,
+                "root_cause": root,
+                "rule": rule,
+                "title": fix_entry[0],
+                "severity": fix_entry[1],
+                "confidence": confidence,
+                "side": place[0],
+                "step": place[1],
+                "fix": fix_entry[2],
+                "evidence": [item for item, _, _ in items],
+                "runner_ups": take_losers(key, []),
+                "escalation": {
+                    "connector": shown_connector,
+                    "endpoint": red(endpoint or (endpoints.get(connector) if connector else None)),
+                    "error": red(_most_detailed(items)),
+                    "template": shown_template,
+                    "csr": {
+                        "key_alg": red(key_alg),
+                        "key_size": key_size,
+                        "sig_alg": red(sig_alg),
+                        "sans": red(sans),
+                        "subject": red(f"CN={common_name}") if common_name else None,
+                    },
+                    "timestamp": failed_at,
+                },
+                "notes": [text(n) for n in notes.get(key, [])],
+                "failed_at": failed_at,
+            }
         )
-        for row in result.verdicts.iter_rows(named=True)
-    ]
-    explained = [o for o in orders if o.root_cause != UNKNOWN]
+        if len(batch) == _BATCH:
+            orders += _shared_fields_sets(_ORDERS.validate_python(batch))
+            batch = []
+        roots.append(root)
+        sides.append(place[0])
+        connectors.append(connector)
+        steps.append(str(place[1]))
+    orders += _shared_fields_sets(_ORDERS.validate_python(batch))
+    explained = sum(1 for r in roots if r != UNKNOWN)
     ts = result.keyed.get_column("ts")
-    return Report(
-        generated_at=generated_at,
-        timezone_assumed=timezone,
-        time_span=[ts.min(), ts.max()],  # type: ignore[list-item]
-        inputs=inputs,
-        accounting=accounting,
-        orders=orders,
-        connectors=_connectors(result),
-        summary=Summary(
-            orders_seen=result.orders.height,
-            orders_failed=len(orders),
-            explained=len(explained),
-            unexplained=len(orders) - len(explained),
-            by_root_cause=_counts([o.root_cause for o in orders]),
-            by_side=_counts([o.side for o in orders]),
-            by_connector=_counts([o.connector for o in orders]),
-            by_step=_counts([str(o.step) for o in orders]),
-        ),
-        unknown_clusters=clusters,
-        benign=benign,
-        security_findings=security,
-    )
+    data: dict[str, Any] = {
+        "generated_at": generated_at,
+        "timezone_assumed": text(timezone),
+        "time_span": [ts.min(), ts.max()],
+        "inputs": _redacted_models(inputs, redactor),
+        "accounting": _redacted_models([accounting], redactor)[0],
+        "orders": orders,
+        "connectors": _connectors(result, red),
+        "summary": {
+            "orders_seen": result.orders.height,
+            "orders_failed": len(orders),
+            "explained": explained,
+            "unexplained": len(orders) - explained,
+            "by_root_cause": _counts(roots),
+            "by_side": _counts(sides),
+            "by_connector": _counts(connectors),
+            "by_step": _counts(steps),
+        },
+        "unknown_clusters": _redacted_models(clusters, redactor),
+        "benign": benign,
+        "security_findings": _redacted_models(security, redactor),
+    }
+    if redactor is not None:
+        data["redacted"] = True
+    return Report.model_validate(data)
+
+
+def _share(model: BaseModel) -> None:
+    everything = _ALL_FIELDS[type(model)]
+    # Only an equal set is swapped: `model_fields_set` stays what validation made it. The shared set
+    # never changes: setting a field adds its name, which it already holds.
+    if model.__pydantic_fields_set__ == everything:
+        object.__setattr__(model, "__pydantic_fields_set__", everything)
+
+
+def _shared_fields_sets(orders: list[OrderVerdict]) -> list[OrderVerdict]:
+    """The verdicts, every model in them sharing its class's all-fields set."""
+    for order in orders:
+        _share(order)
+        _share(order.escalation)
+        _share(order.escalation.csr)
+        for item in order.evidence:
+            _share(item)
+        for loser in order.runner_ups:
+            _share(loser)
+    return orders
+
+
+def _redacted_models(models: Sequence[_M], redactor: Redactor | None) -> list[Any]:
+    """Models built before assembly (inputs, clusters, findings): few, redacted as a whole."""
+    if redactor is None:
+        return list(models)
+    return [redact_value(m.model_dump(mode="python"), redactor) for m in models]

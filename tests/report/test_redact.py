@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import types
+import typing
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from pydantic import BaseModel
 
 from analyzer.errors import ConfigError
 from analyzer.models import Report
-from analyzer.redact import REDACTED, Redactor, find_private_keys, redact_report
+from analyzer.pipeline import AnalyzeOptions, analyze_paths
+from analyzer.redact import _AUTHORED, REDACTED, Redactor, find_private_keys, redact_report
 
 SHAPES = json.loads(
     (Path(__file__).parent.parent / "fixtures" / "report" / "secrets.json").read_text(
@@ -112,3 +118,81 @@ def test_find_private_keys_points_at_the_lines() -> None:
     found = find_private_keys(events)
     assert found.columns == ["source_file", "line"]
     assert found.rows() == [("a.log", 3), ("b.log", 4)]
+
+
+# The pipeline redacts while it assembles the Report (not by walking the finished one): these tests
+# prove that it reaches every free-text field all the same, with the same result as redact_report.
+SAMPLES = os.path.relpath(Path(__file__).resolve().parent.parent.parent / "sample_logs")
+# An extra pattern that redacts a whole string: it shows which fields redaction reaches.
+EVERYTHING = r"(?s).+"
+# Built outside assembly and redacted there by the generic walk (redact_value), like redact_report.
+WALKED = ("inputs", "accounting", "unknown_clusters", "security_findings")
+
+
+def _analysed(**options: Any) -> Report:
+    return analyze_paths([SAMPLES], AnalyzeOptions(**options)).report
+
+
+@pytest.fixture(scope="module")
+def unredacted() -> Report:
+    return _analysed(redact=False)
+
+
+def _string_fields(model: type[BaseModel], path: str = "") -> set[str]:
+    """Every field path of the model tree whose value is or holds a string (dict keys aside)."""
+    found: set[str] = set()
+
+    def visit(annotation: Any, at: str) -> None:
+        origin = typing.get_origin(annotation)
+        if annotation is str:
+            found.add(at)
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found.update(_string_fields(annotation, at + "."))
+        elif origin in (list, typing.Union, types.UnionType):
+            for arg in typing.get_args(annotation):
+                visit(arg, at)
+        elif origin is dict:
+            visit(typing.get_args(annotation)[1], at)
+
+    for name, field in model.model_fields.items():
+        visit(field.annotation, path + name)
+    return found
+
+
+def _strings(value: Any, path: str = "") -> list[tuple[str, str, bool]]:
+    """(field path, string, authored) for every string value of dumped report data."""
+    if isinstance(value, str):
+        return [(path, value, False)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v, path)]
+    if isinstance(value, dict):
+        out = []
+        for key, v in value.items():
+            at = f"{path}.{key}" if path else key
+            out += [(p, t, a or key in _AUTHORED) for p, t, a in _strings(v, at)]
+        return out
+    return []
+
+
+@pytest.mark.parametrize(
+    "extra", [(), (r"ORD-\d+",), (EVERYTHING,)], ids=["default", "extra", "all"]
+)
+def test_pipeline_redaction_is_redact_report(unredacted: Report, extra: tuple[str, ...]) -> None:
+    redacted = _analysed(extra_redactions=extra, generated_at=unredacted.generated_at)
+    walked = redact_report(unredacted, Redactor(extra)).model_copy(update={"redacted": True})
+    assert redacted == walked
+    assert redacted.model_dump_json() == walked.model_dump_json()
+
+
+def test_pipeline_redaction_reaches_every_free_text_field() -> None:
+    redacted = _analysed(extra_redactions=[EVERYTHING])
+    assert redacted.redacted
+    strings = _strings(redacted.model_dump(mode="python"))
+    leaked = {(p, t) for p, t, authored in strings if not authored and t not in (REDACTED, "")}
+    assert leaked == set()
+    # Every string field of the model is authored, walked as a whole, or seen redacted here: a new
+    # free-text field that assembly fills without redacting it cannot go unnoticed.
+    reached = {p for p, t, authored in strings if t == REDACTED}
+    authored = {f for f in _string_fields(Report) if f.rsplit(".", 1)[-1] in _AUTHORED}
+    walked = {f for f in _string_fields(Report) if f.startswith(WALKED)}
+    assert _string_fields(Report) - authored - walked - reached == set()
