@@ -40,7 +40,7 @@ def _triaged(frames: list[pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
 _ROW = st.fixed_dictionaries(
     {
         "kind": st.sampled_from(["order", "bot", "connector"]),
-        "ts": st.one_of(st.none(), st.integers(0, 30).map(lambda m: at(m))),
+        "ts": st.one_of(st.none(), st.integers(0, 30).map(at)),
         "level": st.sampled_from(["info", "debug", None]),
         "order_id": st.sampled_from(["O1", "O2", None]),
         "request_id": st.sampled_from(["R1", "R2", None]),
