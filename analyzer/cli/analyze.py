@@ -37,7 +37,7 @@ from analyzer.cli.options import (
     parse_time,
 )
 from analyzer.errors import AnalyzerError
-from analyzer.models import OrderVerdict
+from analyzer.models import OrderVerdict, Report
 from analyzer.pipeline import Analysis, AnalyzeOptions, analyze_paths
 from analyzer.report import OutputFormat, render, render_order, render_to_console, verdicts_frame
 from analyzer.schema import RuleSeverity
@@ -110,11 +110,11 @@ def _options(
     )
 
 
-def _exit_code(analysis: Analysis, fail_on: RuleSeverity | None) -> int:
+def _exit_code(report: Report, fail_on: RuleSeverity | None) -> int:
     if fail_on is None:
         return 0
     floor = _SEVERITY_RANK[fail_on.value]
-    worst = [_SEVERITY_RANK.get(o.severity, 0) for o in analysis.report.orders]
+    worst = [_SEVERITY_RANK.get(o.severity, 0) for o in report.orders]
     return 1 if any(rank >= floor for rank in worst) else 0
 
 
@@ -173,18 +173,17 @@ def register(app: typer.Typer) -> None:
             template_map,
             csr_policy,
         )
-        analysis = run_analysis(paths, opts, err)
+        # Only the report is rendered: the events and triage frames are freed before it is.
+        report = run_analysis(paths, opts, err).report
         if fmt is OutputFormat.PARQUET and output is None:
             err.print("--format parquet needs --output FILE")
             raise typer.Exit(2)
         if fmt is OutputFormat.TERMINAL and output is None:
-            render_to_console(analysis.report, _console(width), redact=not no_redact)
+            render_to_console(report, _console(width), redact=not no_redact)
         else:
-            out = render(
-                analysis.report, fmt, width=width or 120, color=False, redact=not no_redact
-            )
+            out = render(report, fmt, width=width or 120, color=False, redact=not no_redact)
             _emit(out, output)
-        raise typer.Exit(_exit_code(analysis, fail_on))
+        raise typer.Exit(_exit_code(report, fail_on))
 
     @app.command()
     def orders(
@@ -228,7 +227,7 @@ def register(app: typer.Typer) -> None:
             _emit(data, output)
         else:
             _console(width).print(verdicts_table(verdicts_frame(report)))
-        raise typer.Exit(_exit_code(analysis, fail_on))
+        raise typer.Exit(_exit_code(analysis.report, fail_on))
 
     @app.command()
     def explain(
