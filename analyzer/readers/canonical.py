@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -69,15 +70,13 @@ def _source_groups(names: list[str], aliases: AliasTable) -> dict[str, list[str]
 
 
 def _pair_columns(
-    pairs: pl.DataFrame, aliases: AliasTable
+    frame: pl.DataFrame, pairs: pl.DataFrame, aliases: AliasTable
 ) -> tuple[pl.DataFrame, dict[str, str], dict[str, str]]:
-    """Pairs pivoted to one `_p.<key>` column per key (a pivot is far cheaper here than a
-    group_by); returns (wide frame, column → canonical name, column → key kept in `fields`)."""
-    wide = pairs.filter(pl.col("key") != ROW).pivot(
-        on="key", index=ROW, values="value", aggregate_function="first"
-    )
-    keys = [c for c in wide.columns if c != ROW]
-    wide = wide.with_columns(pl.col(ROW).cast(pl.UInt32)).rename({k: f"_p.{k}" for k in keys})
+    """`frame` with one `_p.<key>` column per pair key (the first value of that key in each row,
+    keys in order of first appearance); returns (frame, column → canonical name, column → key
+    kept in `fields`)."""
+    pairs = pairs.filter(pl.col("key") != ROW)
+    frame, keys = _spread_pairs(frame, pairs)
     canonical: dict[str, str] = {}
     rest: dict[str, str] = {}
     for key in keys:
@@ -86,7 +85,43 @@ def _pair_columns(
             canonical[f"_p.{key}"] = target
         else:
             rest[f"_p.{key}"] = key
-    return wide, canonical, rest
+    return frame, canonical, rest
+
+
+def _numbered_in_order(frame: pl.DataFrame, pairs: pl.DataFrame) -> bool:
+    """Rows numbered 0, 1, 2, ... in order, and pairs in row order naming only those rows."""
+    rows, owners = frame[ROW], pairs[ROW]
+    if not rows.dtype.is_integer() or not owners.dtype.is_integer():
+        return False
+    if owners.has_nulls() or pairs["key"].has_nulls():
+        return False
+    if rows.is_empty() or rows[0] != 0 or not bool((rows.diff().drop_nulls() == 1).all()):
+        return False
+    return owners.is_sorted() and (owners.is_empty() or (owners[0] >= 0 and owners[-1] < len(rows)))
+
+
+def _spread_pairs(frame: pl.DataFrame, pairs: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The pairs' values as `_p.<key>` columns of `frame`, and the keys.
+
+    Pairs come in row order and `_row` numbers the rows, so each key's first value per row is
+    gathered straight into place: several times cheaper than a pivot and a join of the result.
+    """
+    if not _numbered_in_order(frame, pairs):
+        wide = pairs.pivot(on="key", index=ROW, values="value", aggregate_function="first")
+        keys = [c for c in wide.columns if c != ROW]
+        wide = wide.with_columns(pl.col(ROW).cast(pl.UInt32)).rename({k: f"_p.{k}" for k in keys})
+        return frame.join(wide, on=ROW, how="left", maintain_order="left"), keys
+    columns: list[pl.Series] = []
+    keys = []
+    nowhere = pl.repeat(None, frame.height, dtype=pl.UInt32, eager=True)
+    for (key,), part in pairs.partition_by("key", maintain_order=True, as_dict=True).items():
+        firsts = part.filter((pl.col(ROW) != pl.col(ROW).shift(1)).fill_null(True))
+        where = nowhere.clone().scatter(
+            firsts[ROW], pl.int_range(firsts.height, dtype=pl.UInt32, eager=True)
+        )
+        columns.append(firsts["value"].gather(where).alias(f"_p.{key}"))
+        keys.append(str(key))
+    return frame.with_columns(columns), keys
 
 
 # Free text that names an order ("Order ORD-100401 installed", "order #58231 failed") still links it.
@@ -95,27 +130,103 @@ _ORDER_IN_TEXT = (
 )
 
 
-def _order_from_text(columns: list[str]) -> pl.Expr:
-    found = pl.col("message").str.extract(_ORDER_IN_TEXT, 1)
-    return pl.coalesce(pl.col("order_id"), found) if "order_id" in columns else found
+def _order_from_text(out: pl.DataFrame) -> pl.Series:
+    """`order_id`, or where it is null the order the message names (only those rows searched)."""
+    if "order_id" not in out.columns or out.schema["order_id"] != pl.String:
+        found = pl.col("message").str.extract(_ORDER_IN_TEXT, 1)
+        expr = pl.coalesce(pl.col("order_id"), found) if "order_id" in out.columns else found
+        return out.select(expr.alias("order_id")).to_series()
+    order_id = out["order_id"]
+    missing = order_id.is_null().arg_true()
+    if missing.is_empty():
+        return order_id
+    named = out["message"].gather(missing).cast(pl.String).str.extract(_ORDER_IN_TEXT, 1)
+    return order_id.clone().scatter(missing, named)
 
 
-def _pair_message_first(
-    sources: list[str], schema: Mapping[str, pl.DataType], converted: list[pl.Expr]
-) -> list[pl.Expr]:
-    """Message sources with `msg=`-style pairs first, each followed by the continuation lines."""
-    tail = pl.col("raw").str.splitn("\n", 2).struct.field("field_1")
-    pairs = [
-        pl.when(tail.is_null()).then(expr).otherwise(pl.concat_str([expr, tail], separator="\n"))
-        for source, expr in zip(sources, converted, strict=True)
-        if source.startswith("_p.")
-    ]
-    rest = [
-        expr
-        for source, expr in zip(sources, converted, strict=True)
-        if not source.startswith("_p.")
-    ]
-    return pairs + rest
+def _continuations(raw: pl.Series) -> pl.Series:
+    """What follows the first line of each multi-line `raw`; null for one-line events."""
+    multi = raw.str.contains("\n", literal=True).arg_true()
+    tails = raw.gather(multi).str.splitn("\n", 2).struct.field("field_1")
+    return pl.repeat(None, raw.len(), dtype=pl.String, eager=True).scatter(multi, tails)
+
+
+def _free_name(frame: pl.DataFrame, name: str) -> str:
+    """`name`, or `name` with underscores added until no column of `frame` has it."""
+    while name in frame.columns:
+        name += "_"
+    return name
+
+
+def _stripped_text(text: pl.Series, *, compact: bool) -> pl.Series:
+    """`text` with white space stripped and empty values null, as _convert does.
+
+    Only the values that change are copied (strip_chars and when/then would copy every string),
+    unless `compact`: values gathered from a bigger buffer (pairs' values point into the text
+    of every pair) are copied once, so that they do not keep that whole buffer alive.
+    """
+    if compact:
+        text = text.str.strip_chars()
+    else:
+        edges = text.str.contains(r"^\s") | text.str.contains(r"\s$")
+        edged = edges.fill_null(False).arg_true()
+        if not edged.is_empty():
+            text = text.clone().scatter(edged, text.gather(edged).str.strip_chars())
+    empty = (text == "").fill_null(False).arg_true()
+    if not empty.is_empty():
+        text = text.clone().scatter(empty, None)
+    return text
+
+
+def _filled(first: pl.Series, other: pl.Series) -> pl.Series:
+    """pl.coalesce of two string columns, putting in only the values `first` lacks."""
+    gaps = (first.is_null() & other.is_not_null()).arg_true()
+    return first.clone().scatter(gaps, other.gather(gaps)) if not gaps.is_empty() else first
+
+
+def _message(frame: pl.DataFrame, sources: list[str], raw: pl.Series) -> pl.Series:
+    """The message: `msg=`-style pairs first, each followed by the event's continuation lines
+    (stack traces), then the other sources; stripped, empty as null, first non-null wins."""
+    pairs = [s for s in sources if s.startswith("_p.")]
+    tail = _continuations(raw) if pairs else None
+    tailed = tail.is_not_null().arg_true() if tail is not None else None
+    message: pl.Series | None = None
+    for source in pairs + [s for s in sources if s not in pairs]:
+        text = frame.select(_as_text(source, frame.schema[source])).to_series()
+        value = _stripped_text(text, compact=source in pairs)
+        if tail is not None and tailed is not None and source in pairs and not tailed.is_empty():
+            parts = pl.DataFrame([value.gather(tailed), tail.gather(tailed)])
+            whole = parts.select(pl.concat_str(parts.columns, separator="\n")).to_series()
+            value = value.clone().scatter(tailed, whole)
+        message = value if message is None else _filled(message, value)
+    if message is None:
+        return pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+    return message
+
+
+# JSON text of a field name that needs no escaping, in JSON or in a regex (after `.`/`-` escaped).
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def _fields_json(kept: list[pl.Expr], names: list[str], dtypes: list[pl.DataType]) -> pl.Expr:
+    """The kept fields as one JSON object per row, null members left out; null when empty.
+
+    With scalar values and plain names, a `,"name":null` can only be a member: inside a JSON
+    string every `"` is escaped. The null-member regex then needs only the known names, which
+    is much cheaper to match than any quoted key.
+    """
+    if all(_PLAIN_KEY.fullmatch(n) for n in names) and not any(t.is_nested() for t in dtypes):
+        escaped = [n.replace(".", "\\.").replace("-", "\\-") for n in names]
+        member = rf',"(?:{"|".join(escaped)})":null'
+        first = rf'^\{{"{escaped[0]}":null,?'
+    else:
+        member = r',"(?:[^"\\]|\\.)*":null'
+        first = r'^\{"(?:[^"\\]|\\.)*":null,?'
+    # Null members say nothing; dropping them keeps `fields` short (keys are field names).
+    encoded = (
+        pl.struct(kept).struct.json_encode().str.replace_all(member, "").str.replace(first, "{")
+    )
+    return encoded.replace("{}", None)
 
 
 def normalise(
@@ -127,8 +238,7 @@ def normalise(
     groups = _source_groups(names, aliases)
     pair_rest: dict[str, str] = {}
     if parsed.pairs is not None and not parsed.pairs.is_empty():
-        wide, pair_canonical, pair_rest = _pair_columns(parsed.pairs, aliases)
-        frame = frame.join(wide, on=ROW, how="left", maintain_order="left")
+        frame, pair_canonical, pair_rest = _pair_columns(frame, parsed.pairs, aliases)
         for column, target in pair_canonical.items():
             groups.setdefault(target, []).append(column)
     mapped = {source for sources in groups.values() for source in sources}
@@ -138,37 +248,45 @@ def normalise(
         frame = frame.with_columns(parse_ts(frame, source, tz, year).alias(f"_ts{index}"))
     if "ts" in groups:
         groups["ts"] = [f"_ts{index}" for index in range(len(groups["ts"]))]
+    if "message" in groups:
+        # Eagerly, value by value: the message is the longest text after `raw`, and whole-column
+        # expressions (strip_chars, when/then, coalesce) would each copy all of it.
+        message = _free_name(frame, "_message")
+        frame = frame.with_columns(_message(frame, groups["message"], frame["raw"]).alias(message))
+        groups["message"] = [message]
     schema = frame.schema
     exprs: list[pl.Expr] = [pl.col("line"), pl.col("line_end"), pl.col("raw")]
     for target, sources in groups.items():
         converted = [
-            pl.col(s) if target == "ts" else _convert(s, schema[s], target) for s in sources
+            pl.col(s) if target in ("ts", "message") else _convert(s, schema[s], target)
+            for s in sources
         ]
-        if target == "message":
-            converted = _pair_message_first(sources, schema, converted)
         exprs.append(pl.coalesce(converted).alias(target))
     if "message" not in groups:
         exprs.append(pl.lit(None, dtype=pl.String).alias("message"))
     own = [c for c in leftovers if c not in _INTERNAL]
-    kept = [pl.col(c).alias(c.removeprefix(CLASH_PREFIX)) for c in own] + [
-        pl.col(column).alias(key) for column, key in pair_rest.items() if key not in own
+    kept = [(c, c.removeprefix(CLASH_PREFIX)) for c in own] + [
+        (column, key) for column, key in pair_rest.items() if key not in own
     ]
     fields: pl.Expr = pl.lit(None, dtype=pl.String)
     if kept:
-        # Null members say nothing; dropping them keeps `fields` short (keys are field names).
-        encoded = (
-            pl.struct(kept)
-            .struct.json_encode()
-            .str.replace_all(r',"(?:[^"\\]|\\.)*":null', "")
-            .str.replace(r'^\{"(?:[^"\\]|\\.)*":null,?', "{")
+        fields = _fields_json(
+            [pl.col(c).alias(name) for c, name in kept],
+            [name for _, name in kept],
+            [schema[c] for c, _ in kept],
         )
-        fields = pl.when(encoded == "{}").then(None).otherwise(encoded)
     exprs.append(fields.alias("fields"))
-    out = frame.select(exprs).with_columns(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(parsed.format).alias("format"),
+    # Lazily, so that common subexpressions (a stripped column used twice) are computed once.
+    out = (
+        frame.lazy()
+        .select(exprs)
+        .collect()
+        .with_columns(
+            pl.lit(source_file).alias("source_file"),
+            pl.lit(parsed.format).alias("format"),
+        )
     )
-    out = out.with_columns(_order_from_text(out.columns).alias("order_id"))
+    out = out.with_columns(_order_from_text(out))
     canonical = [c for c in out.columns if c in EVENT_SCHEMA and c not in RESERVED]
     present = {c for c in canonical if out.height and out[c].null_count() < out.height}
     present |= {normalise_key(c) for c in own}

@@ -65,14 +65,25 @@ _HEADED_SHARE = 0.2
 
 
 def _match_layouts(lines: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
-    chooser: pl.Expr = pl.lit(FALLBACK)
-    for layout in reversed(layouts):
-        chooser = (
-            pl.when(pl.col("raw").str.contains(layout.pattern))
-            .then(pl.lit(layout.name))
-            .otherwise(chooser)
-        )
-    return lines.with_columns(chooser.alias("layout"))
+    """`layout`: the first layout whose pattern matches the line, else FALLBACK.
+
+    Each layout is tried only on the lines no layout before it matched, so a file written in
+    one layout costs about one regex pass instead of one per layout.
+    """
+    chosen = pl.repeat(FALLBACK, lines.height, dtype=pl.String, eager=True)
+    todo = lines["raw"]
+    rows: pl.Series | None = None  # positions of `todo` in `lines`; None while it is all of them
+    for layout in layouts:
+        if todo.is_empty():
+            break
+        hit = todo.str.contains(layout.pattern).fill_null(False)
+        found = hit.arg_true()
+        if found.is_empty():
+            continue
+        chosen.scatter(found if rows is None else rows.gather(found), layout.name)
+        rows = (~hit).arg_true() if rows is None else rows.filter(~hit)
+        todo = todo.filter(~hit)
+    return lines.with_columns(chosen.alias("layout"))
 
 
 def _extract(heads: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
@@ -89,7 +100,9 @@ def _extract(heads: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
             rest = subset["raw"].str.slice(groups["_head"].str.len_chars())
             groups = groups.drop("_head").with_columns(rest.alias("message"))
         parts.append(pl.concat([subset, groups], how="horizontal"))
-    return pl.concat(parts, how="diagonal_relaxed").sort("line")
+    extracted = pl.concat(parts, how="diagonal_relaxed")
+    # Each part is in line order: only lines of several layouts need sorting back together.
+    return extracted.sort("line") if sum(not p.is_empty() for p in parts) > 1 else extracted
 
 
 def _pairs(events: pl.DataFrame) -> pl.DataFrame:
@@ -108,18 +121,29 @@ def _pairs(events: pl.DataFrame) -> pl.DataFrame:
     value = pl.col("value")
     quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_bytes() >= 2)
     inner = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('\\"', '"', literal=True)
-    return found.with_columns(pl.when(quoted).then(inner).otherwise(value).alias("value"))
+    # Unquote only the quoted values (a minority), not every value.
+    where = found.select(quoted).to_series().arg_true()
+    if where.is_empty():
+        return found
+    unquoted = found.select(pl.col("value").gather(where)).select(inner).to_series()
+    return found.with_columns(found["value"].scatter(where, unquoted))
 
 
 def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFrame, int]:
     """Continuation lines joined onto the event above; returns (events, skipped blank lines)."""
-    blank = pl.col("raw").str.strip_chars() == ""
-    headed = lines.filter(~blank)
-    headers = headed.filter(pl.col("layout") != FALLBACK).height
-    timestamped = headed.height > 0 and headers / headed.height >= _HEADED_SHARE
-    continuation = pl.col("raw").str.contains(_CONTINUATION) | (
+    # Only white space (as strip_chars sees it), without stripping a copy of every line.
+    # Each regex runs once; the expressions below use its result.
+    blank = pl.lit(lines.select(pl.col("raw").str.contains(r"^\s*$")).to_series())
+    counts = lines.select(
+        (~blank).sum().alias("lines"),
+        (~blank & (pl.col("layout") != FALLBACK)).sum().alias("headers"),
+    ).row(0)
+    headed, headers = int(counts[0] or 0), int(counts[1] or 0)
+    timestamped = headed > 0 and headers / headed >= _HEADED_SHARE
+    continues = pl.col("raw").str.contains(_CONTINUATION) | (
         pl.lit(timestamped) & (pl.col("layout") == FALLBACK)
     )
+    continuation = pl.lit(lines.select(continues).to_series())
     # A blank line inside a stack trace (Python prints them between chained exceptions) belongs
     # to the event when the next non-blank line continues it; any other blank line is skipped.
     next_continues = (
@@ -143,19 +167,25 @@ def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFra
         )
     )
     heads = _extract(kept.filter(pl.col("_first")), layouts)
-    events = (
-        heads.join(bodies, on="_event", how="left")
-        .sort("line")
-        .with_columns(
-            pl.coalesce("line_end", "line").alias("line_end"),
-            pl.coalesce("_raw", "raw").alias("raw"),
-            pl.col("message").alias("head"),
-            pl.when(pl.col("_tail").is_not_null())
-            .then(pl.concat_str([pl.col("message"), pl.col("_tail")], separator="\n"))
-            .otherwise(pl.col("message"))
-            .alias("message"),
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
-        )
+    events = heads.join(bodies, on="_event", how="left", maintain_order="left")  # line order
+    del heads, bodies
+    # The whole text of multi-line events, put in place row by row: a when/then or coalesce
+    # over string columns would copy every line's text, though most events are one line.
+    raw, message = events["raw"], events["message"]
+    joined = events["_raw"].is_not_null().arg_true()
+    if not joined.is_empty():
+        raw = raw.clone().scatter(joined, events["_raw"].gather(joined))
+    tailed = events["_tail"].is_not_null().arg_true()
+    if not tailed.is_empty():
+        parts = pl.DataFrame([message.gather(tailed), events["_tail"].gather(tailed)])
+        whole = parts.select(pl.concat_str(parts.columns, separator="\n")).to_series()
+        message = message.clone().scatter(tailed, whole)
+    events = events.with_columns(
+        pl.coalesce("line_end", "line").alias("line_end"),
+        raw.alias("raw"),
+        pl.col("message").alias("head"),
+        message.alias("message"),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
     )
     return events, marked.height - kept.height
 
@@ -165,8 +195,9 @@ def parse_text(text: str, layouts: Sequence[Layout] = ()) -> Parsed:
     every = [*layouts, *BUILTIN_LAYOUTS]
     lines = _match_layouts(numbered_lines(text), every)
     events, skipped = _grouped(lines, every)
-    structured = events.filter(pl.col("layout") != FALLBACK)
+    structured = events.select(ROW, "head", "layout").filter(pl.col("layout") != FALLBACK)
     pairs = _pairs(structured) if structured.height else None
+    del structured
     counts = events.group_by("layout").len().sort(["len", "layout"], descending=[True, False])
     detail = str(counts["layout"][0]) if counts.height else None
     internal = ["_event", "_tail", "_raw", "head", "_blank", "_start", "_first", "_single"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from analyzer.schema import TS_DTYPE
@@ -65,16 +67,67 @@ def _syslog(text: pl.Expr, year: int) -> pl.Expr:
     )
 
 
+_LENIENT: dict[str, Any] = {"strict": False, "time_unit": "us"}
+
+
 def _zoned(expr: pl.Expr, tz: str) -> pl.Expr:
     return expr.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+
+
+# The plain ISO forms nearly every log writes. For a string matching one of these, the general
+# path's normalisation (_iso_normalised) only turns the date-time space into `T`, a comma before
+# the fraction into `.` and a trailing `Z` into `+00:00`: three literal replacements; and which
+# to_datetime attempt reads it is known (the zoned form, or the first naive one).
+_PLAIN_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?$"
+_PLAIN_ZONED = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:\d{2})$"
+_ZONED_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
+# Rows looked at to decide which plain form a column uses.
+_SHAPE_SAMPLE = 1000
+
+
+def _plain_iso(text: pl.Series, tz: str) -> pl.Series | None:
+    """`text` parsed as the plain ISO form most of its first values take, null where a row is
+    not of that form (or does not read); None when no sampled value is of either form."""
+    sample = text.drop_nulls().head(_SHAPE_SAMPLE)
+    naive = int(sample.str.contains(_PLAIN_NAIVE).sum())
+    zoned = int(sample.str.contains(_PLAIN_ZONED).sum())
+    if naive == 0 and zoned == 0:
+        return None
+    t = pl.col("t")
+    iso = (
+        t.str.replace(" ", "T", literal=True, n=1)
+        .str.replace(",", ".", literal=True, n=1)
+        .str.replace("Z", "+00:00", literal=True, n=1)
+    )
+    if naive >= zoned:
+        guard, parsed = _PLAIN_NAIVE, _zoned(iso.str.to_datetime(_NAIVE_FORMATS[0], **_LENIENT), tz)
+    else:
+        guard, parsed = _PLAIN_ZONED, iso.str.to_datetime(_ZONED_FORMAT, **_LENIENT)
+    utc = parsed.dt.convert_time_zone("UTC").cast(TS_DTYPE)
+    read = text.alias("t").to_frame().select(pl.when(t.str.contains(guard)).then(utc))
+    return read.to_series()
 
 
 def parse_ts(frame: pl.DataFrame, column: str, tz: str = "UTC", year: int = 1970) -> pl.Series:
     """`frame[column]` (any dtype) as datetime[µs, UTC]; what it cannot read is null.
 
-    Times without a zone are read in `tz`; syslog times (no year) get `year`. Forms are tried
-    in turn only while some rows are still unread: one or two passes for a typical column.
+    Times without a zone are read in `tz`; syslog times (no year) get `year`. A column of plain
+    ISO times is read in one pass; other rows try the forms in turn while some are unread.
     """
+    dtype = frame.schema[column]
+    if dtype == pl.String:
+        text = frame[column]
+        fast = _plain_iso(text, tz)
+        if fast is not None:
+            rest = (fast.is_null() & text.is_not_null()).arg_true()
+            if rest.len():
+                slow = _parse_ts(frame.select(pl.col(column).gather(rest)), column, tz, year)
+                fast = fast.scatter(rest, slow)
+            return fast.alias(column)
+    return _parse_ts(frame, column, tz, year)
+
+
+def _parse_ts(frame: pl.DataFrame, column: str, tz: str, year: int) -> pl.Series:
     col = pl.col(column)
     dtype = frame.schema[column]
     if isinstance(dtype, pl.Datetime):
