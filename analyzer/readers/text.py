@@ -111,12 +111,13 @@ def _pairs(events: pl.DataFrame) -> pl.DataFrame:
         events.select(ROW, pl.col("head").str.extract_all(_PAIR).alias("_kv"))
         .explode("_kv")
         .drop_nulls("_kv")
-        .with_columns(pl.col("_kv").str.find("=", literal=True).alias("_cut"))
+        # Split at the first "=" (str.find gives a byte offset, str.slice counts characters: a
+        # key such as `clé` would be cut in the wrong place).
         .select(
             ROW,
-            pl.col("_kv").str.slice(0, pl.col("_cut")).alias("key"),
-            pl.col("_kv").str.slice(pl.col("_cut") + 1).alias("value"),
+            pl.col("_kv").str.splitn("=", 2).struct.rename_fields(["key", "value"]).alias("_p"),
         )
+        .unnest("_p")
     )
     value = pl.col("value")
     quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_bytes() >= 2)

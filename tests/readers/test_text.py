@@ -171,6 +171,16 @@ def test_logfmt_pairs_fill_columns_and_fields(read_text: Callable[..., ReadResul
     assert '"component":"validation"' in row["fields"]
 
 
+def test_pair_keys_beyond_ascii_are_split_at_their_equals_sign(
+    read_text: Callable[..., ReadResult],
+) -> None:
+    line = "2026-11-20T10:15:02Z INFO clé=1 modèle=\"Serveur Web\" connector=ADCS"
+    row = first_row(read_text("connector.log", line + "\n"))
+    assert row["connector"] == "ADCS"
+    assert '"clé":"1"' in row["fields"]
+    assert '"modèle":"Serveur Web"' in row["fields"]
+
+
 def test_zone_less_times_use_the_given_zone(read_text: Callable[..., ReadResult]) -> None:
     result = read_text("x.log", "2026-07-01 12:00:00,5 INFO hello\n", tz="Europe/Berlin")
     assert first_row(result)["ts"] == datetime(2026, 7, 1, 10, 0, 0, 500000, tzinfo=UTC)
