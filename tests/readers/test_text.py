@@ -174,7 +174,7 @@ def test_logfmt_pairs_fill_columns_and_fields(read_text: Callable[..., ReadResul
 def test_pair_keys_beyond_ascii_are_split_at_their_equals_sign(
     read_text: Callable[..., ReadResult],
 ) -> None:
-    line = "2026-11-20T10:15:02Z INFO clé=1 modèle=\"Serveur Web\" connector=ADCS"
+    line = '2026-11-20T10:15:02Z INFO clé=1 modèle="Serveur Web" connector=ADCS'
     row = first_row(read_text("connector.log", line + "\n"))
     assert row["connector"] == "ADCS"
     assert '"clé":"1"' in row["fields"]
