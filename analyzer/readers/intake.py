@@ -237,6 +237,20 @@ def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame |
     return report, events
 
 
+def _stacked(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The frames one under the other, one chunk per column, emptying `frames`.
+
+    Copied column by column, each column of the files dropped as soon as it is copied: the peak is
+    the frames plus one column, not twice the frames (as with `pl.concat(..., rechunk=True)`).
+    """
+    columns: dict[str, pl.Series] = {}
+    for name in frames[0].columns:
+        columns[name] = pl.concat([frame.get_column(name) for frame in frames], rechunk=True)
+        frames[:] = [frame.drop(name) for frame in frames]
+    frames.clear()
+    return pl.DataFrame(columns)
+
+
 def read_logs(
     paths: Sequence[str | Path],
     options: ReadOptions | None = None,
@@ -280,6 +294,6 @@ def read_logs(
     frames.sort(key=lambda frame: str(frame["source_file"][0]))
     # One chunk per column: later stages add columns to this frame instead of copying it, and
     # Polars 2.1 panics (binview index) on some string ops over frames mixing chunk layouts.
-    events_frame = pl.concat(frames, how="vertical", rechunk=True) if frames else empty_events()
+    events_frame = _stacked(frames) if frames else empty_events()
     diagnostics = found.diagnostics + [p for r in reports for p in r.problems]
     return ReadResult(events=events_frame, files=reports, diagnostics=diagnostics, tz=options.tz)
