@@ -453,6 +453,11 @@ def render(
             )
     lines += ["", "## Targets (issue 7)", "", "| target | measured | |", "|---|---:|---|"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in verdicts(results)]
+    lines += [
+        "",
+        "Where the time and the memory go, and what stands in the way of the targets not met: "
+        "`bench/README.md`, section *What stands in the way*.",
+    ]
     notes = [
         f"- {r.scale}x {name}: {m.note}"
         for r in results
