@@ -228,6 +228,7 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
+@_no_cycle_collection()
 def assemble(
     result: Triage,
     *,
@@ -248,36 +249,7 @@ def assemble(
     result as `redact_report` on the finished report, which walks them all) and `redacted` is set.
     Every value is validated once: the verdicts in batches, the rest with the Report.
     """
-    with _no_cycle_collection():
-        return _assemble(
-            result,
-            generated_at=generated_at,
-            inputs=inputs,
-            accounting=accounting,
-            timezone=timezone,
-            lookup=lookup,
-            clusters=clusters,
-            benign=benign,
-            security=security,
-            notes=notes or {},
-            redactor=redactor,
-        )
-
-
-def _assemble(
-    result: Triage,
-    *,
-    generated_at: datetime,
-    inputs: list[InputFile],
-    accounting: Accounting,
-    timezone: str,
-    lookup: FixLookup,
-    clusters: list[UnknownCluster],
-    benign: dict[str, int],
-    security: list[SecurityFinding],
-    notes: dict[str, list[str]],
-    redactor: Redactor | None,
-) -> Report:
+    notes = notes or {}
     red = _optional(redactor)
     text = redactor.text if redactor is not None else _keep
     evidence = _evidence(_evidence_rows(result), text)
