@@ -9,6 +9,18 @@ from analyzer.schema import EVENT_INDEX, Kind, Level
 _QUIET_LEVELS = [Level.DEBUG.value, Level.INFO.value]
 
 
+def looks_successful() -> pl.Expr:
+    """A quiet line with no HTTP error and no state but issued: a success unless a rule flags it."""
+    return (
+        pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(True)
+        & (pl.col("http_status").is_null() | (pl.col("http_status") < 400))
+        & (
+            pl.col("state").cast(pl.String).is_null()
+            | (pl.col("state").cast(pl.String) == "issued")
+        )
+    )
+
+
 def connector_health(
     keyed: pl.DataFrame, effective: pl.DataFrame, verdicts: pl.DataFrame
 ) -> pl.DataFrame:
@@ -33,15 +45,7 @@ def connector_health(
         .unique(subset=EVENT_INDEX, keep="first", maintain_order=True)
     )
     with_cause = connector_events.join(flagged, on=EVENT_INDEX, how="left", maintain_order="left")
-    success = (
-        pl.col("cause").is_null()
-        & pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(True)
-        & (pl.col("http_status").is_null() | (pl.col("http_status") < 400))
-        & (
-            pl.col("state").cast(pl.String).is_null()
-            | (pl.col("state").cast(pl.String) == "issued")
-        )
-    )
+    success = pl.col("cause").is_null() & looks_successful()
     row = pl.col("_pos")
     positions = with_cause.group_by("connector").agg(
         row.filter(pl.col("_status") & is_connector_log).last().alias("status"),

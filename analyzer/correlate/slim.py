@@ -8,14 +8,14 @@ extreme of the groups' extremes. So of the healthy lines of one file only the ex
 per group and per column; the result of triage is the same as on every line.
 
 The groups refine the order key (an order id, else the order its request id belongs to, else the
-request id): (order_id, request_id) pairs, and connectors. The frame of a year of exports is then
-a fraction of the lines read.
+request id): (order_id, request_id, kind) cells, and (connector, kind). Trouble keeps every line.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from analyzer.correlate.connectors import looks_successful
 from analyzer.correlate.orders import ATTRIBUTES, is_error_event
 from analyzer.engine import TROUBLE
 from analyzer.pki import text_read
@@ -38,7 +38,6 @@ _PER_ORDER: dict[str, tuple[str, ...]] = {
 _PER_CONNECTOR: dict[str, tuple[str, ...]] = dict.fromkeys(
     ("status", "endpoint", "ca_type"), ("last",)
 )
-_QUIET = ["debug", "info"]
 
 
 def text_needed() -> pl.Expr:
@@ -57,11 +56,7 @@ def _extremes(name: str, ends: tuple[str, ...], where: pl.Expr | None = None) ->
 def _kept_rows(healthy: pl.DataFrame) -> pl.Series:
     """Row numbers (`_r`) of the healthy rows some aggregate of triage may take."""
     in_time = healthy.sort(["ts", "_r"], nulls_last=True)
-    success = (
-        pl.col("level").cast(pl.String).is_in(_QUIET).fill_null(True)
-        & (pl.col("http_status").is_null() | (pl.col("http_status") < 400))
-        & (pl.col("state").is_null() | (pl.col("state").cast(pl.String) == "issued"))
-    )
+    success = looks_successful()  # healthy lines carry no finding: no cause to rule them out
     per_order = in_time.group_by(_CELL).agg(
         *_extremes("_any", ("min",), pl.lit(value=True)),  # an order cell with no time at all
         *(e for column, ends in _PER_ORDER.items() for e in _extremes(column, ends)),
