@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.correlate.connectors import connector_health
-from analyzer.correlate.orders import build_orders, with_order_key
+from analyzer.correlate.orders import ORDER_KEY, build_orders, with_order_key
 from analyzer.correlate.slim import slim
 from analyzer.pipeline import AnalyzeOptions, analyze_paths
+from analyzer.pki.bundle import logged_facts
+from analyzer.pki.context import issued_templates
 from analyzer.report import OutputFormat, render
 from analyzer.schema import EVENT_INDEX, conform, empty_findings
 from tests.conftest import FIXED_CLOCK, SAMPLES
@@ -50,6 +52,8 @@ _ROW = st.fixed_dictionaries(
         "template": st.sampled_from(["WebServer", "User", None]),
         "serial": st.sampled_from(["0a1b", "0c2d", None]),
         "key_size": st.sampled_from([2048, 4096, None]),
+        "key_alg": st.sampled_from(["RSA", "EC", None]),
+        "common_name": st.sampled_from(["a.example", "b.example", None]),
         "endpoint": st.sampled_from(["https://a", "https://b", None]),
         "http_status": st.sampled_from([200, 201, None]),
     }
@@ -66,6 +70,86 @@ def test_orders_and_connectors_are_the_same_from_slimmed_files(
     slimmed = _triaged([slim(frame) for frame in frames])
     for whole, cut in zip(full, slimmed, strict=True):
         assert cut.to_dicts() == whole.to_dicts()
+
+
+def _decoded(frames: list[pl.DataFrame]) -> list[list[dict[str, object]]]:
+    """What the decoders aggregate over all events, with event indexes as (file, line)."""
+    events = pl.concat(frames, how="vertical").with_row_index(EVENT_INDEX)
+    keyed = with_order_key(events)
+    as_orders = keyed.with_columns(pl.col(ORDER_KEY).alias("order_id"))  # as decoded_candidates
+    where = keyed.select(EVENT_INDEX, "source_file", "line")
+    orders = build_orders(keyed).select(
+        pl.col(ORDER_KEY).alias("order_id"), "state", "connector", "template", "serial"
+    )
+    issued_serials = (
+        as_orders.filter(pl.col("state") == "issued")
+        .select("serial", "order_id", "connector")
+        .unique()
+        .sort(pl.all(), nulls_last=True)
+    )
+    facts = logged_facts(as_orders).join(where, on=EVENT_INDEX).drop(EVENT_INDEX).sort("order_id")
+    first_template = (
+        keyed.filter(pl.col("order_id").is_not_null() & pl.col("template").is_not_null())
+        .sort(EVENT_INDEX)
+        .group_by("order_id", maintain_order=True)
+        .agg(pl.col("template").first())
+        .sort("order_id")
+    )
+    return [
+        frame.to_dicts()
+        for frame in (
+            issued_templates(as_orders, orders),
+            issued_serials,
+            facts,
+            first_template,
+        )
+    ]
+
+
+# Healthy lines of few orders, so that one order has many lines whose time and line orders differ.
+_HEALTHY_ROW = st.fixed_dictionaries(
+    {
+        "kind": st.just("bot"),
+        "ts": st.integers(0, 30).map(at),
+        "level": st.just("info"),
+        "order_id": st.sampled_from(["O1", "O2"]),
+        "connector": st.sampled_from(["C1", "C2"]),
+        "state": st.sampled_from(["issued", None, None, None]),
+        "template": st.sampled_from(["WebServer", "User", None]),
+        "serial": st.sampled_from(["0a1b", "0c2d", None]),
+        "key_alg": st.sampled_from(["RSA", "EC", None]),
+        "common_name": st.sampled_from(["a.example", None]),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.one_of(_ROW, _HEALTHY_ROW, _HEALTHY_ROW), min_size=1, max_size=25),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_what_the_decoders_aggregate_is_the_same_from_slimmed_files(
+    files: list[list[dict[str, object]]],
+) -> None:
+    frames = [_frame(f"f{i}.log", rows) for i, rows in enumerate(files)]
+    assert _decoded([slim(frame) for frame in frames]) == _decoded(frames)
+
+
+def test_an_orders_first_template_in_line_order_survives() -> None:
+    # Line 2 holds the order's first template, yet it is no time extreme: only the line-order
+    # extreme the onset reads keeps it.
+    rows: list[dict[str, object]] = [
+        {"order_id": "O1", "level": "info", "ts": at(0)},
+        {"order_id": "O1", "level": "info", "ts": at(3), "template": "WebServer"},
+        {"order_id": "O1", "level": "info", "ts": at(5), "template": "User"},
+        {"order_id": "O1", "level": "info", "ts": at(9)},
+    ]
+    frame = _frame("f.log", [{"kind": "bot", "connector": "C1", **row} for row in rows])
+    assert _decoded([slim(frame)]) == _decoded([frame])
+    assert _decoded([frame])[3] == [{"order_id": "O1", "template": "WebServer"}]
 
 
 def test_slim_keeps_trouble_with_its_text_and_drops_healthy_text() -> None:
