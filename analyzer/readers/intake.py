@@ -264,7 +264,7 @@ def read_logs(
     """Read every input into one canonical frame; raises ConfigError only for a bad formats file.
 
     `keep` takes each file's events as soon as the file is read and returns what of them the caller
-    needs (a time window, text dropped): one file's full frame is in memory at a time, not all.
+    needs (a time window, text dropped): only the files being read are whole in memory, not all.
     A file's FileReport still counts every event it read.
     """
     options = options or ReadOptions()
