@@ -20,11 +20,11 @@ _QUIET_LEVELS = ["debug", "info"]
 # HTTP error, an error code, a failure-looking status or an open order state) is most of any export
 # and can neither cause nor explain a failure, so the engine never spends a regex on it.
 TROUBLE: pl.Expr = (
-    ~pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(False)
-    & ~pl.col("state").cast(pl.String).is_in(_CALM_STATES).fill_null(False)
+    ~pl.col("level").is_in(_QUIET_LEVELS).fill_null(False)
+    & ~pl.col("state").is_in(_CALM_STATES).fill_null(False)
     | (pl.col("http_status") >= 400).fill_null(False)
     | pl.col("error_code").is_not_null()
-    | pl.col("state").cast(pl.String).is_in(["failed", "revoke_failed", "pending", "unknown"])
+    | pl.col("state").is_in(["failed", "revoke_failed", "pending", "unknown"])
     | pl.col("status").str.contains(r"(?i)inactive|error|fail|disabled|reject|denied|suspend")
 ).fill_null(False)
 

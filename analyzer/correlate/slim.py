@@ -71,7 +71,7 @@ def _kept_rows(healthy: pl.DataFrame) -> pl.Series:
     )
     # Every certificate that issued: (serial, connector, template) per order cell, once.
     issued = (
-        healthy.filter(pl.col("state").cast(pl.String) == "issued")
+        healthy.filter(pl.col("state") == "issued")
         .unique([*_CELL, "serial", "connector", "template"], keep="first", maintain_order=True)
         .select("_r")
     )

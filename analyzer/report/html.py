@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from analyzer.models import OrderVerdict, Report
 from analyzer.report.assets import CSP, CSS, JS
-from analyzer.report.charts import charts
 from analyzer.report.digest import (
     cause_rows,
     escalation_items,
@@ -92,6 +91,9 @@ def _sides(report: Report) -> str:
 
 
 def _charts(report: Report) -> str:
+    # Imported here: Altair takes half a second to import, and only the HTML report draws charts.
+    from analyzer.report.charts import charts  # noqa: PLC0415
+
     figures = []
     for title, svg in charts(report):
         body = svg if svg is not None else "<p class=meta>Nothing to draw.</p>"
