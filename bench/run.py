@@ -165,7 +165,8 @@ def _warm(files: list[Path]) -> tuple[int, int]:
 def ensure_data(scale: int, seed: int, skip_generate: bool, data_root: Path) -> Path:
     """The generated folder for a scale, (re)generated unless it already matches scale and seed."""
     folder = data_root / f"x{scale}"
-    manifest = folder / ".manifest.json"
+    # Beside the folder, not in it: both tools would read it as one more log file.
+    manifest = data_root / f"x{scale}.manifest.json"
     wanted = {"scale": scale, "seed": seed}
     if manifest.exists() and json.loads(manifest.read_text()) == wanted:
         return folder
