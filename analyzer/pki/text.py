@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from analyzer.pki.context import CHANGE_PATTERN, INACTIVE_PATTERN
@@ -15,13 +17,11 @@ def text_read() -> pl.Expr:
     configuration changes (onsets) and template errors (near-miss names). Keep in step with the
     decoders: a pattern added there belongs here.
     """
-    raw = pl.col("raw")
-    message = pl.col("message")
+    # The patterns on the raw text in one regex: one pass over the longest column, not three.
+    on_raw = "|".join(f"(?:{p})" for p in (re.escape("-----BEGIN "), INACTIVE_PATTERN, TEMPLATE_ERROR))
     change = pl.concat_str(["operation", "message"], separator=" ", ignore_nulls=True)
     return (
-        raw.str.contains("-----BEGIN ", literal=True)
-        | raw.str.contains(INACTIVE_PATTERN)
-        | message.str.contains(INACTIVE_PATTERN)
-        | raw.str.contains(TEMPLATE_ERROR)
+        pl.col("raw").str.contains(on_raw)
+        | pl.col("message").str.contains(INACTIVE_PATTERN)
         | change.str.contains(CHANGE_PATTERN)
     ).fill_null(False)
