@@ -46,16 +46,25 @@ def text_needed() -> pl.Expr:
 
 
 def _extremes(name: str, ends: tuple[str, ...], where: pl.Expr | None = None) -> list[pl.Expr]:
-    """Row numbers of the rows holding a value at the wanted ends of the time or the line order."""
-    row = pl.col("_r").filter(pl.col(name).is_not_null() if where is None else where)
-    # The frame is in time order when this runs; _r is the line order.
-    take = {"first": row.first(), "last": row.last(), "min": row.min(), "max": row.max()}
-    return [take[end].alias(f"_{name}_{end}") for end in ends]
+    """Positions of the rows holding a value at the wanted ends of the time or the line order.
+
+    "first" / "last" give a position in time order (`_t`, prefixed `t`), "min" / "max" a row
+    number in line order (`_r`, prefixed `r`). A min or max over when/then, not a filter per group.
+    """
+    held = pl.col(name).is_not_null() if where is None else where
+    in_time, in_lines = pl.when(held).then(pl.col("_t")), pl.when(held).then(pl.col("_r"))
+    take = {
+        "first": ("t", in_time.min()),
+        "last": ("t", in_time.max()),
+        "min": ("r", in_lines.min()),
+        "max": ("r", in_lines.max()),
+    }
+    return [take[end][1].alias(f"{take[end][0]}_{name}_{end}") for end in ends]
 
 
 def _kept_rows(healthy: pl.DataFrame) -> pl.Series:
     """Row numbers (`_r`) of the healthy rows some aggregate of triage may take."""
-    in_time = healthy.sort(["ts", "_r"], nulls_last=True)
+    in_time = healthy.sort(["ts", "_r"], nulls_last=True).with_row_index("_t")
     success = looks_successful()  # healthy lines carry no finding: no cause to rule them out
     per_order = in_time.group_by(_CELL).agg(
         *_extremes("_any", ("min",), pl.lit(value=True)),  # an order cell with no time at all
@@ -73,13 +82,13 @@ def _kept_rows(healthy: pl.DataFrame) -> pl.Series:
     issued = (
         healthy.filter(pl.col("state") == "issued")
         .unique([*_CELL, "serial", "connector", "template"], keep="first", maintain_order=True)
-        .select("_r")
+        .get_column("_r")
     )
-    rows = [
-        frame.select(pl.exclude(keys)).unpivot().get_column("value")
-        for frame, keys in ((per_order, _CELL), (per_connector, ["connector", "kind"]))
-    ]
-    return pl.concat([*rows, issued.get_column("_r")]).drop_nulls().unique()
+    frames = (per_order, per_connector)
+    times = pl.concat([f.select(pl.col("^t_.*$")).unpivot().get_column("value") for f in frames])
+    lines = pl.concat([f.select(pl.col("^r_.*$")).unpivot().get_column("value") for f in frames])
+    by_time = in_time.get_column("_r").gather(times.drop_nulls().unique())
+    return pl.concat([by_time, lines.drop_nulls(), issued]).unique()
 
 
 def slim(events: pl.DataFrame) -> pl.DataFrame:
