@@ -15,13 +15,18 @@ from analyzer.schema import EVENT_SCHEMA
 
 _CALM_STATES = ["issued", "revoked", "cancelled"]
 _QUIET_LEVELS = ["debug", "info"]
+_SUCCEEDED = r"(?i)^(?:ok|success|succeeded)$"
 
 # Rules look at events that look like trouble. Healthy traffic (INFO and DEBUG lines without an
 # HTTP error, an error code, a failure-looking status or an open order state) is most of any export
 # and can neither cause nor explain a failure, so the engine never spends a regex on it.
+# A line without a level whose own result says it succeeded is healthy too: the readers give a CA
+# API response `result` ok when its meta.status says success (and level error when it says failure).
+_QUIET = pl.col("level").is_in(_QUIET_LEVELS).fill_null(False) | (
+    pl.col("level").is_null() & pl.col("result").str.contains(_SUCCEEDED).fill_null(False)
+)
 TROUBLE: pl.Expr = (
-    ~pl.col("level").is_in(_QUIET_LEVELS).fill_null(False)
-    & ~pl.col("state").is_in(_CALM_STATES).fill_null(False)
+    ~_QUIET & ~pl.col("state").is_in(_CALM_STATES).fill_null(False)
     | (pl.col("http_status") >= 400).fill_null(False)
     | pl.col("error_code").is_not_null()
     | pl.col("state").is_in(["failed", "revoke_failed", "pending", "unknown"])
@@ -40,7 +45,7 @@ def evaluate(ruleset: RuleSet, events: pl.DataFrame | pl.LazyFrame) -> pl.DataFr
     present = set(lf.collect_schema().names())
     missing = [
         pl.lit(None).cast(EVENT_SCHEMA[c]).alias(c)
-        for c in ("level", "state", "http_status", "error_code", "status")
+        for c in ("level", "result", "state", "http_status", "error_code", "status")
         if c not in present
     ]
     candidates = lf.with_columns(missing).filter(TROUBLE).select(sorted(present)).collect()

@@ -67,7 +67,7 @@ def compile_rule(rule: ast.Rule, patterns: Patterns) -> CompiledRule:
     captures: dict[str, list[pl.Expr]] = {}
     for extract in rule.extracts:
         regex = resolve(extract.regex, patterns)
-        source = _text(extract.field.name)
+        source = text_column(extract.field.name)
         columns.add(extract.field.name)
         groups = source.str.extract_groups(rust_pattern(regex))
         for name in _capture_names(regex):
@@ -131,16 +131,16 @@ def _leaf(node: ast.Leaf, patterns: Patterns) -> pl.Expr:
                 return col.cast(pl.String).is_in([str(w) for w in wanted])
             return col.is_in(wanted)
         case ast.Match(_, regex, negated):
-            hit = _text(name).str.contains(rust_pattern(resolve(regex, patterns)))
+            hit = text_column(name).str.contains(rust_pattern(resolve(regex, patterns)))
             return ~hit if negated else hit
         case ast.TextTest(_, op, value):
             match op:
                 case "contains":
-                    return _text(name).str.contains(value.value, literal=True)
+                    return text_column(name).str.contains(value.value, literal=True)
                 case "startswith":
-                    return _text(name).str.starts_with(value.value)
+                    return text_column(name).str.starts_with(value.value)
                 case "endswith":
-                    return _text(name).str.ends_with(value.value)
+                    return text_column(name).str.ends_with(value.value)
                 case _:
                     assert_never(op)
         case ast.Exists():
@@ -149,7 +149,8 @@ def _leaf(node: ast.Leaf, patterns: Patterns) -> pl.Expr:
             assert_never(node)
 
 
-def _text(name: str) -> pl.Expr:
+def text_column(name: str) -> pl.Expr:
+    """A column as text for the string namespace."""
     # Enum columns (kind, level, state) have no string namespace; numbers are rejected earlier.
     return pl.col(name).cast(pl.String) if name in ENUM_VALUES else pl.col(name)
 
@@ -223,6 +224,6 @@ def combined_prefilter(candidates: Sequence[Candidates]) -> pl.Expr:
             words.setdefault((lit.column, lit.fold), set()).update(lit.words)
         exprs.extend(candidate.exprs)
     for (column, fold), found in sorted(words.items()):
-        hit = _text(column).str.contains_any(sorted(found), ascii_case_insensitive=fold)
+        hit = text_column(column).str.contains_any(sorted(found), ascii_case_insensitive=fold)
         exprs.append(hit.fill_null(False))
     return pl.any_horizontal(exprs)

@@ -9,10 +9,11 @@ from functools import lru_cache
 import polars as pl
 
 from analyzer.dsl import ast
-from analyzer.dsl.compiler import CompiledRule, combined_prefilter, compile_rule
+from analyzer.dsl.compiler import CompiledRule, combined_prefilter, compile_rule, text_column
 from analyzer.schema import EVENT_INDEX, EVENT_SCHEMA, FINDING_SCHEMA, empty_findings
 
 _GROUP, _END, _COUNT = "__group", "__window_end", "__count"
+_ROW, _RULE, _WORD = "__row", "__rule", "__word"
 # When fewer than one row in FEW_CANDIDATES survives the merged literal filter, one pass over them
 # is cheapest; otherwise rules with long regexes (HEAVY_REGEX characters) get their own gate.
 FEW_CANDIDATES = 10
@@ -100,12 +101,84 @@ def _prefiltered(
         return _one_pass(candidates.lazy(), needed, compiled)
     light = [c for c in compiled if c not in heavy]
     parts = _one_pass(candidates.lazy(), needed, light) if light else []
-    for rule in heavy:
-        assert rule.prefilter is not None
-        hits = candidates.filter(combined_prefilter([rule.prefilter])).filter(rule.matches)
+    for rule, rows in zip(heavy, _gated_rows(candidates, heavy), strict=True):
+        if rows.is_empty():
+            continue
+        hits = candidates[rows].filter(rule.matches)
         if hits.height:
             parts.append(_findings(rule, hits))
     return parts
+
+
+def _gated_rows(candidates: pl.DataFrame, rules: Sequence[CompiledRule]) -> list[pl.Series]:
+    """Per rule, in order, the positions of the candidate rows its own prefilter lets through.
+
+    One overlapping multi-word pass per (column, case folding) finds every word of every rule in
+    each row, instead of one pass per rule; each word then names the rules it gates for. ASCII
+    case folding changes ASCII letters only, so a match and its word lowercase alike.
+    """
+    words: dict[tuple[str, bool], set[str]] = {}
+    for rule in rules:
+        assert rule.prefilter is not None, "only rules with a prefilter are gated"
+        for lit in rule.prefilter.literals:
+            words.setdefault((lit.column, lit.fold), set()).update(lit.words)
+    pairs = [
+        _word_hits(candidates, column, fold, sorted(found), rules)
+        for (column, fold), found in sorted(words.items())
+    ]
+    for i, rule in enumerate(rules):
+        assert rule.prefilter is not None
+        if rule.prefilter.exprs:
+            hit = candidates.select(pl.any_horizontal(rule.prefilter.exprs).fill_null(False))
+            rows = hit.to_series().arg_true()
+            pairs.append(pl.DataFrame({_ROW: rows, _RULE: pl.repeat(i, rows.len(), eager=True)}))
+    empty = pl.Series(_ROW, [], dtype=pl.UInt32)
+    if not pairs:
+        return [empty] * len(rules)
+    gated = (
+        pl.concat([p.cast({_ROW: pl.UInt32, _RULE: pl.UInt32}) for p in pairs])
+        .unique()
+        .group_by(_RULE)
+        .agg(pl.col(_ROW).sort())
+    )
+    rows_of = dict(zip(gated[_RULE].to_list(), gated[_ROW], strict=True))
+    return [rows_of.get(i, empty) for i in range(len(rules))]
+
+
+def _word_hits(
+    candidates: pl.DataFrame,
+    column: str,
+    fold: bool,
+    words: list[str],
+    rules: Sequence[CompiledRule],
+) -> pl.DataFrame:
+    """(row, rule) for every row where `column` holds a word of that rule's literals on it."""
+    owners = pl.DataFrame(
+        [
+            (word, i)
+            for i, rule in enumerate(rules)
+            for lit in (rule.prefilter.literals if rule.prefilter else ())
+            if (lit.column, lit.fold) == (column, fold)
+            for word in lit.words
+        ],
+        schema={_WORD: pl.String, _RULE: pl.UInt32},
+        orient="row",
+    )
+    found = (
+        candidates.select(
+            text_column(column)
+            .str.extract_many(words, ascii_case_insensitive=fold, overlapping=True)
+            .alias(_WORD)
+        )
+        .with_row_index(_ROW)
+        .explode(_WORD)
+        .drop_nulls(_WORD)
+        .unique()
+    )
+    if fold:
+        found = found.with_columns(pl.col(_WORD).str.to_lowercase())
+        owners = owners.with_columns(pl.col(_WORD).str.to_lowercase())
+    return found.join(owners.unique(), on=_WORD).select(_ROW, _RULE)
 
 
 def _findings(compiled: CompiledRule, hits: pl.DataFrame) -> pl.DataFrame:

@@ -18,7 +18,9 @@ def text_read() -> pl.Expr:
     decoders: a pattern added there belongs here.
     """
     # The patterns on the raw text in one regex: one pass over the longest column, not three.
-    on_raw = "|".join(f"(?:{p})" for p in (re.escape("-----BEGIN "), INACTIVE_PATTERN, TEMPLATE_ERROR))
+    on_raw = "|".join(
+        f"(?:{p})" for p in (re.escape("-----BEGIN "), INACTIVE_PATTERN, TEMPLATE_ERROR)
+    )
     change = pl.concat_str(["operation", "message"], separator=" ", ignore_nulls=True)
     return (
         pl.col("raw").str.contains(on_raw)

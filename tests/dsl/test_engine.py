@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from analyzer.dsl.matcher import find_matches
-from analyzer.engine import ExampleOutcome, evaluate, run_examples
+from analyzer.engine import TROUBLE, ExampleOutcome, evaluate, run_examples
 from analyzer.ruleset import RuleSet, load_ruleset
 from analyzer.schema import EVENT_INDEX, FINDING_SCHEMA, conform
 
@@ -167,3 +167,22 @@ def test_the_readme_example_file_loads_and_its_examples_pass(tmp_path: Path) -> 
         "benign.dcv-not-ready",
     ]
     assert all(o.passed for o in run_examples(ruleset))
+
+
+def test_trouble_gate_reads_level_state_and_a_levelless_result() -> None:
+    rows = [
+        ({"level": "info", "message": "Order ORD-1 issued"}, False),
+        ({"level": "error", "message": "boom"}, True),
+        ({"level": "error", "state": "issued"}, False),
+        ({"message": "no level at all"}, True),
+        # A CA API response whose meta.status says success: the reader gives it result ok.
+        ({"http_status": 200, "result": "ok"}, False),
+        ({"http_status": 200, "result": "Success"}, False),
+        ({"http_status": 200, "result": "failed"}, True),
+        ({"http_status": 503, "result": "ok"}, True),
+        ({"result": "ok", "error_code": "EMS-921"}, True),
+        ({"result": "ok", "state": "pending"}, True),
+        ({"level": "warn", "result": "ok"}, True),  # a level decides before the result does
+    ]
+    frame = events(*(row for row, _ in rows))
+    assert frame.select(TROUBLE).to_series().to_list() == [want for _, want in rows]
