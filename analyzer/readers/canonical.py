@@ -10,7 +10,7 @@ import polars as pl
 
 from analyzer.readers.aliases import RESERVED, AliasTable, normalise_key
 from analyzer.readers.parsed import BASE_COLUMNS, CLASH_PREFIX, ROW, Parsed
-from analyzer.readers.states import level_expr, state_expr
+from analyzer.readers.states import levels, states
 from analyzer.readers.timestamps import parse_ts
 from analyzer.schema import EVENT_SCHEMA, KIND_DTYPE, STATE_DTYPE, Kind, conform
 
@@ -18,6 +18,8 @@ _INTERNAL = frozenset({*BASE_COLUMNS, "layout"})
 # A `msg=` / `error=` pair is the message of a key=value line: it replaces the line's text, and the
 # event's continuation lines (stack traces) follow it, so rules still match "Caused by: ..." text.
 _PAIR_SKIP = frozenset({"ts", "level"})
+# Canonical columns worked out before the one lazy select of all the others.
+_DONE_EAGERLY = frozenset({"ts", "level", "message"})
 
 
 @dataclass
@@ -42,8 +44,6 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
 
 def _convert(source: str, dtype: pl.DataType, target: str) -> pl.Expr:
     """One source column as the canonical column `target` wants it."""
-    if target == "level":
-        return level_expr(source)
     text = _as_text(source, dtype)
     if target in ("http_status", "key_size"):
         return text.str.extract(r"^\s*(\d+)").cast(pl.Int32, strict=False)
@@ -206,6 +206,8 @@ def _message(frame: pl.DataFrame, sources: list[str], raw: pl.Series) -> pl.Seri
 
 # JSON text of a field name that needs no escaping, in JSON or in a regex (after `.`/`-` escaped).
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
+# More null patterns than this and one encoding plus regexes is cheaper than one per pattern.
+_MAX_NULL_PATTERNS = 24
 
 
 def _fields_json(kept: list[pl.Expr], names: list[str], dtypes: list[pl.DataType]) -> pl.Expr:
@@ -215,7 +217,7 @@ def _fields_json(kept: list[pl.Expr], names: list[str], dtypes: list[pl.DataType
     string every `"` is escaped. The null-member regex then needs only the known names, which
     is much cheaper to match than any quoted key.
     """
-    if all(_PLAIN_KEY.fullmatch(n) for n in names) and not any(t.is_nested() for t in dtypes):
+    if _plain_members(names, dtypes):
         escaped = [n.replace(".", "\\.").replace("-", "\\-") for n in names]
         member = rf',"(?:{"|".join(escaped)})":null'
         first = rf'^\{{"{escaped[0]}":null,?'
@@ -227,6 +229,57 @@ def _fields_json(kept: list[pl.Expr], names: list[str], dtypes: list[pl.DataType
         pl.struct(kept).struct.json_encode().str.replace_all(member, "").str.replace(first, "{")
     )
     return encoded.replace("{}", None)
+
+
+def _plain_members(names: list[str], dtypes: list[pl.DataType]) -> bool:
+    """Plain names and scalar values: each member's text is `"name":` and the value's."""
+    return all(_PLAIN_KEY.fullmatch(n) for n in names) and not any(t.is_nested() for t in dtypes)
+
+
+def _null_only_as_null(dtype: pl.DataType) -> bool:
+    """A struct's json_encode writes values of `dtype` as `null` exactly where they are null
+    (not so floats: NaN and infinities are written `null` too)."""
+    return dtype in (pl.String, pl.Boolean) or dtype.is_integer()
+
+
+def _null_patterns(frame: pl.DataFrame, columns: list[str]) -> pl.Series | None:
+    """Per row, which of `columns` are null (bit i for column i); None when too many columns."""
+    if len(columns) > 62:
+        return None
+    bits = [pl.col(c).is_null().cast(pl.Int64) * (1 << i) for i, c in enumerate(columns)]
+    return frame.select(pl.sum_horizontal(bits).alias("nulls")).to_series()
+
+
+def _fields(frame: pl.DataFrame, kept: list[tuple[str, str]]) -> pl.Series:
+    """The kept (column, name) fields as `_fields_json` writes them.
+
+    With plain names and values that encode as `null` only where null, the rows of each pattern
+    of nulls get their non-null members encoded, which leaves nothing for the null-member
+    regexes to remove: the same text, several times cheaper when patterns are few.
+    """
+    names = [name for _, name in kept]
+    dtypes = [frame.schema[column] for column, _ in kept]
+    columns = [pl.col(column).alias(name) for column, name in kept]
+    by_pattern = _plain_members(names, dtypes) and all(map(_null_only_as_null, dtypes))
+    patterns = _null_patterns(frame, [c for c, _ in kept]) if by_pattern else None
+    if patterns is None or patterns.n_unique() > _MAX_NULL_PATTERNS:
+        return frame.select(_fields_json(columns, names, dtypes)).to_series()
+    return _encoded_by_pattern(frame, columns, patterns)
+
+
+def _encoded_by_pattern(
+    frame: pl.DataFrame, columns: list[pl.Expr], patterns: pl.Series
+) -> pl.Series:
+    """Each row's non-null `columns` as one JSON object; null where all are null."""
+    fields = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+    for pattern in patterns.unique().to_list():
+        present = [e for i, e in enumerate(columns) if not pattern >> i & 1]
+        if not present:
+            continue
+        rows = (patterns == pattern).arg_true()
+        encoded = frame.select(pl.struct(present).gather(rows).struct.json_encode()).to_series()
+        fields = fields.scatter(rows, encoded) if rows.len() < frame.height else encoded
+    return fields.alias("fields")
 
 
 def normalise(
@@ -248,6 +301,11 @@ def normalise(
         frame = frame.with_columns(parse_ts(frame, source, tz, year).alias(f"_ts{index}"))
     if "ts" in groups:
         groups["ts"] = [f"_ts{index}" for index in range(len(groups["ts"]))]
+    # Levels too, one distinct spelling at a time (see states.levels).
+    for index, source in enumerate(groups.get("level", [])):
+        level = _free_name(frame, f"_level{index}")
+        frame = frame.with_columns(levels(frame[source]).alias(level))
+        groups["level"][index] = level
     if "message" in groups:
         # Eagerly, value by value: the message is the longest text after `raw`, and whole-column
         # expressions (strip_chars, when/then, coalesce) would each copy all of it.
@@ -258,7 +316,7 @@ def normalise(
     exprs: list[pl.Expr] = [pl.col("line"), pl.col("line_end"), pl.col("raw")]
     for target, sources in groups.items():
         converted = [
-            pl.col(s) if target in ("ts", "message") else _convert(s, schema[s], target)
+            pl.col(s) if target in _DONE_EAGERLY else _convert(s, schema[s], target)
             for s in sources
         ]
         exprs.append(pl.coalesce(converted).alias(target))
@@ -270,11 +328,9 @@ def normalise(
     ]
     fields: pl.Expr = pl.lit(None, dtype=pl.String)
     if kept:
-        fields = _fields_json(
-            [pl.col(c).alias(name) for c, name in kept],
-            [name for _, name in kept],
-            [schema[c] for c, _ in kept],
-        )
+        fields_column = _free_name(frame, "_fields")
+        frame = frame.with_columns(_fields(frame, kept).alias(fields_column))
+        fields = pl.col(fields_column)
     exprs.append(fields.alias("fields"))
     # Lazily, so that common subexpressions (a stripped column used twice) are computed once.
     out = (
@@ -304,7 +360,7 @@ def with_kind(
     """
     frame = normalised.frame.with_columns(pl.lit(kind.value).cast(KIND_DTYPE).alias("kind"))
     if "status" in frame.columns and kind != Kind.CONNECTOR:
-        frame = frame.with_columns(state_expr("status", statuses).alias("state"))
+        frame = frame.with_columns(states(frame["status"], statuses).alias("state"))
     else:
         frame = frame.with_columns(pl.lit(None, dtype=STATE_DTYPE).alias("state"))
     return conform(frame).collect()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import polars as pl
 
@@ -126,6 +126,26 @@ def level_expr(column: str = "level") -> pl.Expr:
         .replace_strict(LEVEL_TABLE, default=None, return_dtype=pl.String)
         .cast(LEVEL_DTYPE)
     )
+
+
+def _per_distinct(values: pl.Series, mapping: Callable[[str], pl.Expr]) -> pl.Series:
+    """`mapping` (an expression on a named column) worked out once per distinct value of `values`
+    and looked up per row: raw levels and statuses take a handful of spellings."""
+    if values.dtype != pl.String:
+        return values.to_frame("v").select(mapping("v")).to_series()
+    distinct = values.drop_nulls().unique()
+    mapped = distinct.to_frame("v").select(mapping("v")).to_series()
+    return values.replace_strict(distinct, mapped, default=None, return_dtype=mapped.dtype)
+
+
+def levels(values: pl.Series) -> pl.Series:
+    """`level_expr` over `values`, one distinct value at a time."""
+    return _per_distinct(values, level_expr).alias(values.name)
+
+
+def states(values: pl.Series, table: Mapping[str, str] | None = None) -> pl.Series:
+    """`state_expr` over `values`, one distinct value at a time."""
+    return _per_distinct(values, lambda column: state_expr(column, table)).alias(values.name)
 
 
 def unknown_statuses(frame: pl.DataFrame) -> dict[str, int]:

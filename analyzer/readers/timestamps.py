@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -108,23 +110,88 @@ def _plain_iso(text: pl.Series, tz: str) -> pl.Series | None:
     return read.to_series()
 
 
+# Fixed-width ISO forms (ASCII digits masked as 0) that Polars reads with its own parser, several
+# times faster than chrono's `%.f`: a fraction of up to 9 digits or none, in UTC (`Z`) or local
+# time. Polars knows 3, 6 or 9 fraction digits: other counts are padded with zeros to the next.
+_FIXED_SHAPE = re.compile(r"0000-00-00([T ])00:00:00(?:([.,])(0{1,9}))?(Z?)")
+
+
+@dataclass(frozen=True)
+class _FixedForm:
+    guard: str  # the rows of exactly this form (a regex)
+    format: str
+    pad: int  # zeros added to the fraction
+    utc: bool
+
+
+def _fixed_form(text: pl.Series) -> _FixedForm | None:
+    """The fixed-width form most sampled values take, if they take one."""
+    sample = text.drop_nulls().head(_SHAPE_SAMPLE).str.replace_all("[0-9]", "0").alias("shape")
+    if sample.is_empty():
+        return None
+    counts = sample.value_counts().sort(["count", "shape"], descending=[True, False])
+    shape = str(counts["shape"][0])
+    match = _FIXED_SHAPE.fullmatch(shape)
+    if match is None:
+        return None
+    sep, fraction_sep, digits, zone = match.groups()
+    width = -len(digits or "") % 3 + len(digits or "")
+    fraction = f"{fraction_sep}%{width}f" if digits else ""
+    return _FixedForm(
+        guard="^" + shape.replace(".", r"\.").replace("0", "[0-9]") + "$",
+        format=f"%Y-%m-%d{sep}%H:%M:%S{fraction}{zone}",
+        pad=width - len(digits or ""),
+        utc=zone == "Z",
+    )
+
+
+def _fixed_width(text: pl.Series, tz: str) -> pl.Series | None:
+    """`text` parsed in the fixed-width form most of its first values take, null where a row is
+    not exactly of that form (or does not read); None when that form is no fixed-width one."""
+    form = _fixed_form(text)
+    if form is None:
+        return None
+    t = pl.col("t")
+    if form.pad:  # the zeros go after the fraction, before a `Z`
+        zone = "Z" if form.utc else ""
+        t = pl.concat_str(t.str.strip_suffix(zone), pl.lit("0" * form.pad + zone))
+    naive = t.str.to_datetime(form.format, **_LENIENT)
+    local = naive.dt.replace_time_zone("UTC") if form.utc else _zoned(naive, tz)
+    utc_time = local.dt.convert_time_zone("UTC").cast(TS_DTYPE)
+    guarded = pl.when(pl.col("t").str.contains(form.guard)).then(utc_time)
+    return text.alias("t").to_frame().select(guarded).to_series()
+
+
 def parse_ts(frame: pl.DataFrame, column: str, tz: str = "UTC", year: int = 1970) -> pl.Series:
     """`frame[column]` (any dtype) as datetime[µs, UTC]; what it cannot read is null.
 
     Times without a zone are read in `tz`; syslog times (no year) get `year`. A column of plain
     ISO times is read in one pass; other rows try the forms in turn while some are unread.
     """
-    dtype = frame.schema[column]
-    if dtype == pl.String:
-        text = frame[column]
-        fast = _plain_iso(text, tz)
-        if fast is not None:
-            rest = (fast.is_null() & text.is_not_null()).arg_true()
-            if rest.len():
-                slow = _parse_ts(frame.select(pl.col(column).gather(rest)), column, tz, year)
-                fast = fast.scatter(rest, slow)
-            return fast.alias(column)
-    return _parse_ts(frame, column, tz, year)
+    if frame.schema[column] != pl.String:
+        return _parse_ts(frame, column, tz, year)
+    text = frame[column]
+    unread = text.is_not_null().arg_true()
+    result: pl.Series | None = None
+    # Quickest reader first; each one's unread rows go on to the next, the general path last.
+    for reader in (_fixed_width, _plain_iso):
+        whole = unread.len() == text.len()
+        read = reader(text if whole else text.gather(unread), tz)
+        if read is None:
+            continue
+        result = read if whole else _placed(result, text.len(), unread, read)
+        unread = unread.filter(read.is_null())
+        if unread.is_empty():
+            return result.alias(column)
+    rest = _parse_ts(text.gather(unread).to_frame(column), column, tz, year)
+    return _placed(result, text.len(), unread, rest).alias(column)
+
+
+def _placed(into: pl.Series | None, height: int, where: pl.Series, values: pl.Series) -> pl.Series:
+    """`values` put at the indices `where` of `into` (all null when None)."""
+    if into is None:
+        into = pl.repeat(None, height, dtype=TS_DTYPE, eager=True).alias(values.name)
+    return into.scatter(where, values)
 
 
 def _parse_ts(frame: pl.DataFrame, column: str, tz: str, year: int) -> pl.Series:
