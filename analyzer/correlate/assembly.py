@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -64,20 +65,37 @@ FixLookup = Callable[[str, str], tuple[str, str, str]]  # rule id, cause -> (tit
 
 def _evidence_rows(result: Triage) -> pl.DataFrame:
     """Per order: the winning event, the other events of the winning cause, then its own error lines."""
-    verdicts = result.verdicts.select(ORDER_KEY, "root_cause", pl.col(EVENT_INDEX).alias("_win"))
-    same_cause = result.candidates.join(
-        verdicts, left_on=[ORDER_KEY, "cause"], right_on=[ORDER_KEY, "root_cause"], how="inner"
-    ).select(
+    # Orders are numbered in order-id order: the sorts and the dedup below then key on integers.
+    verdicts = result.verdicts.select(
         ORDER_KEY,
-        EVENT_INDEX,
-        "rule_id",
-        (pl.col("proximity") != OWN).alias("linked"),
-        pl.when(pl.col(EVENT_INDEX) == pl.col("_win")).then(0).otherwise(1).alias("_order"),
+        "root_cause",
+        pl.col(EVENT_INDEX).alias("_win"),
+        pl.col(ORDER_KEY).rank("dense").alias("_order_no"),
+    )
+    # Lazy: the joins then carry only the columns used, not the candidates' titles and the like.
+    same_cause = (
+        result.candidates.lazy()
+        .join(
+            verdicts.lazy(),
+            left_on=[ORDER_KEY, "cause"],
+            right_on=[ORDER_KEY, "root_cause"],
+            how="inner",
+        )
+        .select(
+            "_order_no",
+            ORDER_KEY,
+            EVENT_INDEX,
+            "rule_id",
+            (pl.col("proximity") != OWN).alias("linked"),
+            pl.when(pl.col(EVENT_INDEX) == pl.col("_win")).then(0).otherwise(1).alias("_order"),
+        )
     )
     own_errors = (
-        result.unknown_rows.filter(pl.col(ORDER_KEY).is_not_null())
-        .join(verdicts, on=ORDER_KEY, how="semi")
+        result.unknown_rows.lazy()
+        .filter(pl.col(ORDER_KEY).is_not_null())
+        .join(verdicts.lazy().select(ORDER_KEY, "_order_no").unique(), on=ORDER_KEY, how="inner")
         .select(
+            "_order_no",
             ORDER_KEY,
             EVENT_INDEX,
             pl.lit(None, pl.String).alias("rule_id"),
@@ -85,31 +103,36 @@ def _evidence_rows(result: Triage) -> pl.DataFrame:
             pl.lit(2).alias("_order"),
         )
     )
-    rows = pl.concat([same_cause, own_errors], how="vertical_relaxed")
-    return (
-        # rule_id breaks ties between two rules on one event (a burst and its line): Polars sorts
-        # are not stable, and the kept rule must not change from run to run.
-        rows.sort([ORDER_KEY, "_order", EVENT_INDEX, "rule_id"], nulls_last=True)
-        # The first row of each (order, event), rows kept in order: unique(keep="first",
-        # maintain_order=True) without building the groups.
-        .filter(pl.struct(ORDER_KEY, EVENT_INDEX).is_first_distinct())
-        .group_by(ORDER_KEY, maintain_order=True)
-        .head(MAX_EVIDENCE)
-        .join(
-            result.keyed.select(EVENT_INDEX, "source_file", "line", "kind", "ts", "message", "raw"),
-            on=EVENT_INDEX,
-            how="left",
+    rows = pl.concat([same_cause, own_errors], how="vertical_relaxed").collect()
+    # rule_id breaks ties between two rules on one event (a burst and its line): Polars sorts are
+    # not stable, and the kept rule must not change from run to run. As an Enum of the sorted ids
+    # it sorts as the text does, by integers.
+    rules = pl.Enum(sorted(rows.get_column("rule_id").drop_nulls().unique().to_list()))
+    order_event = pl.col("_order_no").cast(pl.UInt64) * (1 << 32) + pl.col(EVENT_INDEX)
+    kept = (
+        rows.sort(
+            ["_order_no", "_order", EVENT_INDEX, pl.col("rule_id").cast(rules)], nulls_last=True
         )
+        # The first row of each (order, event), rows kept in order.
+        .filter(order_event.is_first_distinct())
+        .group_by("_order_no", maintain_order=True)
+        .head(MAX_EVIDENCE)
+        .drop("_order_no", "_order")
     )
+    # Only the events shown: a join with every event hashes them all.
+    shown = result.keyed.select(
+        EVENT_INDEX, "source_file", "line", "kind", "ts", "message", "raw"
+    ).filter(pl.col(EVENT_INDEX).is_in(kept.get_column(EVENT_INDEX).implode()))
+    return kept.join(shown, on=EVENT_INDEX, how="left", maintain_order="left")
 
 
-_EVIDENCE_COLUMNS = (
-    ORDER_KEY, "source_file", "line", "kind", "ts", "message", "rule_id", "linked",
-)  # fmt: skip
+_EVIDENCE_COLUMNS = ("line", "kind", "ts", "message", "rule_id", "linked")
 _VERDICT_COLUMNS = (
     ORDER_KEY, "status", "state", "connector", "template", "root_cause", "rule_id", "confidence",
     "endpoint", "key_alg", "key_size", "sig_alg", "sans", "common_name", "failed_at",
 )  # fmt: skip
+# The columns a verdict takes as they are (the free text is shown redacted: `_shown_verdicts`).
+_RAW_VERDICT_COLUMNS = (ORDER_KEY, "root_cause", "rule_id", "confidence", "key_size", "failed_at")
 
 
 def _rows(frame: pl.DataFrame, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
@@ -117,36 +140,107 @@ def _rows(frame: pl.DataFrame, columns: Sequence[str]) -> Iterator[tuple[Any, ..
     return zip(*(frame.get_column(c).to_list() for c in columns), strict=True)
 
 
+def _shown_verdicts(
+    columns: dict[str, list[Any]],
+    endpoints: dict[str, str],
+    red: Callable[[str | None], str | None],
+    text: Callable[[str], str],
+) -> Iterator[tuple[Any, ...]]:
+    """Per verdict, its free text as the report shows it: order id, status, state, connector,
+    template, endpoint (the connector's when the order names none), key and signature algorithms,
+    SANs and subject; each redacted, each distinct value once."""
+    connectors = columns["connector"]
+    endpoint = [
+        own or (endpoints.get(connector) if connector else None)
+        for own, connector in zip(columns["endpoint"], connectors, strict=True)
+    ]
+    subject = [f"CN={name}" if name else None for name in columns["common_name"]]
+    return zip(
+        _each(columns[ORDER_KEY], text),
+        _each(columns["status"], red),
+        _each([str(state) for state in columns["state"]], text),
+        _each(connectors, red),
+        _each(columns["template"], red),
+        _each(endpoint, red),
+        _each(columns["key_alg"], red),
+        _each(columns["sig_alg"], red),
+        _each(columns["sans"], red),
+        _each(subject, red),
+        strict=True,
+    )
+
+
 def _keep(text: str) -> str:
     return text
 
 
-def _evidence(
-    frame: pl.DataFrame, red: Callable[[str], str]
-) -> dict[str, list[tuple[dict[str, Any], str, bool]]]:
-    """Per order: its Evidence dicts, each with the unredacted message and whether a rule found it."""
-    out: dict[str, list[tuple[dict[str, Any], str, bool]]] = {}
+def _each(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """`fn` of every value, called once per distinct value: a report repeats its files, kinds and
+    messages thousands of times, and a call per value costs more than the redaction cache saves."""
+    table = {value: fn(value) for value in set(values)}
+    return [table[value] for value in values]
+
+
+def _stripped(message: str | None) -> str:
+    return (message or "").strip()
+
+
+def _evidence(frame: pl.DataFrame, red: Callable[[str], str]) -> dict[str, _Shown]:
+    """Per order: its Evidence dicts, their unredacted messages and whether a rule found each."""
     # The raw line stands in for a missing message (coalesced here: no Python string per raw line).
     frame = frame.with_columns(pl.coalesce("message", "raw").alias("message"))
-    for key, file, line, kind, ts, message, rule, linked in _rows(frame, _EVIDENCE_COLUMNS):
-        text = (message or "").strip()
-        item = {
-            "file": red(file),
+    lines, kinds, stamps, messages, rules, linked = (
+        frame.get_column(c).to_list() for c in _EVIDENCE_COLUMNS
+    )
+    texts = _each(messages, _stripped)
+    items = [
+        {
+            "file": file,
             "line": line,
-            "kind": red(str(kind)),
+            "kind": kind,
             "ts": ts,
-            "message": red(text),
+            "message": message,
             "rule": rule,
-            "linked": linked,
+            "linked": found,
         }
-        out.setdefault(key, []).append((item, text, rule is not None))
+        for file, line, kind, ts, message, rule, found in zip(
+            _each(frame.get_column("source_file").to_list(), red),
+            lines,
+            _each(kinds, lambda kind: red(str(kind))),
+            stamps,
+            _each(texts, red),
+            rules,
+            linked,
+            strict=True,
+        )
+    ]
+    ruled = [rule is not None for rule in rules]
+    # Each order's rows are consecutive (sorted by order): one slice per run of its key.
+    runs = frame.get_column(ORDER_KEY).rle().struct.unnest()
+    out: dict[str, _Shown] = {}
+    end = 0
+    keys, counts = runs.get_column("value").to_list(), runs.get_column("len").to_list()
+    for key, n in zip(keys, counts, strict=True):
+        start, end = end, end + n
+        out[key] = _Shown(items[start:end], texts[start:end], ruled[start:end])
     return out
 
 
-def _most_detailed(items: list[tuple[dict[str, Any], str, bool]]) -> str | None:
-    """The error to hand on: the longest message among the winning cause's evidence lines."""
-    deciding = [text for _, text, ruled in items if ruled] or [text for _, text, _ in items]
-    return max(deciding, key=len) if deciding else None
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """One order's evidence: the Evidence dicts, their unredacted messages, which a rule found."""
+
+    items: list[dict[str, Any]]
+    texts: list[str]
+    ruled: list[bool]
+
+    def most_detailed(self) -> str | None:
+        """The error to hand on: the longest message among the winning cause's evidence lines."""
+        deciding = [t for t, r in zip(self.texts, self.ruled, strict=True) if r] or self.texts
+        return max(deciding, key=len) if deciding else None
+
+
+_NO_EVIDENCE = _Shown([], [], [])
 
 
 def _runner_ups(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
@@ -267,14 +361,13 @@ def assemble(
     places: dict[str, tuple[str, int]] = {}
     orders: list[OrderVerdict] = []
     batch: list[dict[str, Any]] = []
-    roots: list[str] = []
-    sides: list[str] = []
-    connectors: list[str | None] = []
-    steps: list[str] = []
+    columns = {c: result.verdicts.get_column(c).to_list() for c in _VERDICT_COLUMNS}
+    shown = _shown_verdicts(columns, endpoints, red, text)
     for (
-        key, status, state, connector, template, root, rule, confidence, endpoint, key_alg,
-        key_size, sig_alg, sans, common_name, failed_at,
-    ) in _rows(result.verdicts, _VERDICT_COLUMNS):  # fmt: skip
+        key, root, rule, confidence, key_size, failed_at,
+        (order_id, status, state, shown_connector, template, endpoint, key_alg, sig_alg, sans,
+         subject),
+    ) in zip(*(columns[c] for c in _RAW_VERDICT_COLUMNS), shown, strict=True):  # fmt: skip
         fix_entry = fixes.get((rule, root))
         if fix_entry is None:
             if rule is not None:
@@ -290,16 +383,14 @@ def assemble(
         if place is None:
             entry = cause(root)
             place = places[root] = (entry.side.value, entry.step)
-        items = take_evidence(key, [])
-        shown_connector = red(connector)
-        shown_template = red(template)
+        shown_evidence = take_evidence(key, _NO_EVIDENCE)
         batch.append(
             {
-                "order_id": text(key),
-                "status": red(status),
-                "state": text(str(state)),
+                "order_id": order_id,
+                "status": status,
+                "state": state,
                 "connector": shown_connector,
-                "template": shown_template,
+                "template": template,
                 "root_cause": root,
                 "rule": rule,
                 "title": fix_entry[0],
@@ -308,19 +399,19 @@ def assemble(
                 "side": place[0],
                 "step": place[1],
                 "fix": fix_entry[2],
-                "evidence": [item for item, _, _ in items],
+                "evidence": shown_evidence.items,
                 "runner_ups": take_losers(key, []),
                 "escalation": {
                     "connector": shown_connector,
-                    "endpoint": red(endpoint or (endpoints.get(connector) if connector else None)),
-                    "error": red(_most_detailed(items)),
-                    "template": shown_template,
+                    "endpoint": endpoint,
+                    "error": red(shown_evidence.most_detailed()),
+                    "template": template,
                     "csr": {
-                        "key_alg": red(key_alg),
+                        "key_alg": key_alg,
                         "key_size": key_size,
-                        "sig_alg": red(sig_alg),
-                        "sans": red(sans),
-                        "subject": red(f"CN={common_name}") if common_name else None,
+                        "sig_alg": sig_alg,
+                        "sans": sans,
+                        "subject": subject,
                     },
                     "timestamp": failed_at,
                 },
@@ -331,11 +422,8 @@ def assemble(
         if len(batch) == _BATCH:
             orders += _shared_fields_sets(_ORDERS.validate_python(batch))
             batch = []
-        roots.append(root)
-        sides.append(place[0])
-        connectors.append(connector)
-        steps.append(str(place[1]))
     orders += _shared_fields_sets(_ORDERS.validate_python(batch))
+    roots: list[str] = columns["root_cause"]
     explained = sum(1 for r in roots if r != UNKNOWN)
     ts = result.keyed.get_column("ts")
     data: dict[str, Any] = {
@@ -352,9 +440,9 @@ def assemble(
             "explained": explained,
             "unexplained": len(orders) - explained,
             "by_root_cause": _counts(roots),
-            "by_side": _counts(sides),
-            "by_connector": _counts(connectors),
-            "by_step": _counts(steps),
+            "by_side": _counts([places[r][0] for r in roots]),
+            "by_connector": _counts(columns["connector"]),
+            "by_step": _counts([str(places[r][1]) for r in roots]),
         },
         "unknown_clusters": _redacted_models(clusters, redactor),
         "benign": benign,
@@ -365,25 +453,24 @@ def assemble(
     return Report.model_validate(data)
 
 
-def _share(model: BaseModel) -> None:
-    everything = _ALL_FIELDS[type(model)]
-    # Only an equal set is swapped: `model_fields_set` stays what validation made it. The shared set
-    # never changes: setting a field adds its name, which it already holds.
-    if model.__pydantic_fields_set__ == everything:
-        object.__setattr__(model, "__pydantic_fields_set__", everything)
-
-
 def _shared_fields_sets(orders: list[OrderVerdict]) -> list[OrderVerdict]:
     """The verdicts, every model in them sharing its class's all-fields set."""
-    for order in orders:
-        _share(order)
-        _share(order.escalation)
-        _share(order.escalation.csr)
-        for item in order.evidence:
-            _share(item)
-        for loser in order.runner_ups:
-            _share(loser)
+    escalations = [order.escalation for order in orders]
+    _share(OrderVerdict, orders)
+    _share(Escalation, escalations)
+    _share(CsrDetails, [escalation.csr for escalation in escalations])
+    _share(Evidence, [item for order in orders for item in order.evidence])
+    _share(RunnerUp, [loser for order in orders for loser in order.runner_ups])
     return orders
+
+
+def _share(model: type[BaseModel], instances: list[Any]) -> None:
+    everything = _ALL_FIELDS[model]
+    # Only an equal set is swapped: `model_fields_set` stays what validation made it. The shared set
+    # never changes: setting a field adds its name, which it already holds.
+    for instance in instances:
+        if instance.__pydantic_fields_set__ == everything:
+            object.__setattr__(instance, "__pydantic_fields_set__", everything)
 
 
 def _redacted_models(models: Sequence[_M], redactor: Redactor | None) -> list[Any]:

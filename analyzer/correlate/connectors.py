@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from analyzer.correlate.orders import time_order
 from analyzer.schema import EVENT_INDEX, Kind, Level
 
 _QUIET_LEVELS = [Level.DEBUG.value, Level.INFO.value]
@@ -34,7 +35,7 @@ def connector_health(
         .with_row_index("_pos")
         .filter(pl.col("connector").is_not_null())
         .select("_pos", *columns, *(pl.col(c).is_not_null().alias(f"_{c}") for c in described))
-        .sort(["ts", "source_file", "line"], nulls_last=True)
+        .sort(time_order(keyed), nulls_last=True)
         .collect()
     )
     is_connector_log = pl.col("kind") == Kind.CONNECTOR.value

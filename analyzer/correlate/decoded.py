@@ -55,7 +55,10 @@ def decoded_candidates(
     for order_id, note in evidence.select("order_id", "note").iter_rows():
         notes.setdefault(order_id, []).append(note)
     competing = evidence.filter(~pl.col("rule_id").is_in(list(CONTEXT_ONLY)))
-    times = keyed.select(EVENT_INDEX, "ts")
+    # Only the events the evidence names: a join with every event hashes them all.
+    times = keyed.select(EVENT_INDEX, "ts").filter(
+        pl.col(EVENT_INDEX).is_in(competing.get_column(EVENT_INDEX).drop_nulls().implode())
+    )
     failed = verdicts.select(ORDER_KEY, "failed_at")
     rows = (
         competing.rename({"order_id": ORDER_KEY})

@@ -52,22 +52,26 @@ def is_error_event() -> pl.Expr:
     ).cast(pl.String).is_in(_FAILED_STATES).fill_null(False)
 
 
+def time_order(events: pl.DataFrame) -> list[pl.Expr]:
+    """Sort keys of time order (ts, then source file, then line; nulls last), cheap to sort by.
+
+    The file names become an Enum of themselves sorted, which orders as the text does: events
+    then sort by integers only (sorting two million events by file name is most of the sort).
+    """
+    files = pl.Enum(events.get_column("source_file").drop_nulls().unique().sort())
+    return [pl.col("ts"), pl.col("source_file").cast(files), pl.col("line")]
+
+
 def build_orders(keyed: pl.DataFrame) -> pl.DataFrame:
     """One row per order key: latest state and attributes, first / last time, time of failure.
 
-    "Latest" is in time order (ties: file, then line), order records first. The events are
-    ordered by their narrow columns and row positions only; each value is then gathered once from
-    its row, so no string column is sorted or copied per event.
+    "Latest" is in time order (ties: file, then line), order records first. Only the narrow
+    columns are ordered, once; each value is then gathered once from its row, so no string column
+    is sorted or copied per event.
     """
-    is_record = pl.col("kind") == Kind.ORDER.value
     latest = [*ATTRIBUTES, "state"]
     firsts = ["order_id", "request_id"]
-    row = pl.col("_pos")
-
-    def held(name: str) -> pl.Expr:
-        return pl.col(f"_{name}")
-
-    positions = (
+    events = (
         keyed.lazy()
         .with_row_index("_pos")
         .filter(pl.col(ORDER_KEY).is_not_null())
@@ -77,20 +81,20 @@ def build_orders(keyed: pl.DataFrame) -> pl.DataFrame:
             "ts",
             "source_file",
             "line",
-            is_record.alias("_record"),
+            (pl.col("kind") == Kind.ORDER.value).alias("_record"),
             is_error_event().alias("_error"),
             *(pl.col(name).is_not_null().alias(f"_{name}") for name in [*latest, *firsts]),
         )
-        .sort(["ts", "source_file", "line"], nulls_last=True)
+        .collect()
+    )
+    in_time = events.select(pl.arg_sort_by(time_order(keyed), nulls_last=True)).to_series()
+    count = max(events.height, 1)
+    positions = (
+        _places(events.with_columns(in_time.arg_sort().alias("_place")), latest, firsts, count)
         .group_by(ORDER_KEY)
         .agg(
-            *(
-                pl.coalesce(
-                    row.filter(held(name) & pl.col("_record")).last(), row.filter(held(name)).last()
-                ).alias(name)
-                for name in latest
-            ),
-            *(row.filter(held(name)).first().alias(name) for name in firsts),
+            *(pl.col(name).max() for name in latest),
+            *(pl.col(name).min() for name in firsts),
             pl.col("ts").min().alias("first_ts"),
             pl.col("ts").max().alias("last_ts"),
             pl.col("ts").filter(pl.col("_error")).max().alias("error_ts"),
@@ -99,9 +103,14 @@ def build_orders(keyed: pl.DataFrame) -> pl.DataFrame:
         )
         .collect()
     )
+    # The event row at each place in time order turns the places back into rows of `keyed`.
+    rows = events.get_column("_pos").gather(in_time)
     values = {
-        name: keyed.get_column(name).gather(positions.get_column(name))
-        for name in [*latest, *firsts]
+        name: keyed.get_column(name).gather(rows.gather(positions.get_column(name) % count))
+        for name in latest
+    } | {
+        name: keyed.get_column(name).gather(rows.gather(positions.get_column(name)))
+        for name in firsts
     }
     return (
         positions.with_columns(**values)
@@ -110,4 +119,20 @@ def build_orders(keyed: pl.DataFrame) -> pl.DataFrame:
             pl.col("state").cast(STATE_DTYPE),
         )
         .sort(ORDER_KEY)
+    )
+
+
+def _places(events: pl.DataFrame, latest: list[str], firsts: list[str], count: int) -> pl.LazyFrame:
+    """Per event and attribute, its place in time order when it holds the attribute, else null.
+
+    For the latest values an order record's place is raised by `count` (the number of events),
+    above every other event's: the maximum is then the latest record, else the latest event; the
+    minimum of the plain places is the first event. Maxima and minima per order are plain integer
+    aggregations, where a filter per order and attribute is not.
+    """
+    place = pl.col("_place").cast(pl.UInt64)
+    raised = place + pl.col("_record").cast(pl.UInt64) * count
+    return events.lazy().with_columns(
+        *(pl.when(pl.col(f"_{name}")).then(raised).alias(name) for name in latest),
+        *(pl.when(pl.col(f"_{name}")).then(place).alias(name) for name in firsts),
     )

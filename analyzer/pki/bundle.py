@@ -49,14 +49,16 @@ def csr_details(events: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([from_csr, from_log]).sort("order_id")
 
 
-def logged_facts(events: pl.DataFrame, *, exclude: list[str] | None = None) -> pl.DataFrame:
-    """Per order (but those in `exclude`), the last logged key_alg, key_size, sig_alg, sans, CN."""
+def logged_facts(
+    events: pl.DataFrame, *, exclude: list[str] | None = None, only: list[str] | None = None
+) -> pl.DataFrame:
+    """Per order (of `only`, but those in `exclude`), the last logged key_alg, key_size, sig_alg,
+    sans and CN."""
     has_fact = pl.any_horizontal(pl.col(c).is_not_null() for c in _LOGGED)
+    wanted = pl.col("order_id").is_not_null() if only is None else pl.col("order_id").is_in(only)
     return (
         events.lazy()
-        .filter(
-            pl.col("order_id").is_not_null() & has_fact & ~pl.col("order_id").is_in(exclude or [])
-        )
+        .filter(wanted & has_fact & ~pl.col("order_id").is_in(exclude or []))
         .sort(EVENT_INDEX)
         .group_by("order_id")
         .agg(

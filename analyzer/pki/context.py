@@ -89,9 +89,14 @@ def change_events(events: pl.DataFrame) -> pl.DataFrame:
     A change line without a connector field is tied to every connector whose name it mentions.
     """
     text = pl.concat_str(["operation", "message"], separator=" ", ignore_nulls=True)
-    lines = events.filter(
-        text.str.contains(CHANGE_PATTERN) & pl.col("ts").is_not_null()
-    ).with_columns(pl.coalesce("message", "raw").str.strip_chars().alias("text"))
+    # Rechunked: the few change lines otherwise keep one (mostly empty) chunk per input chunk;
+    # pl.format below was seen to panic on such a frame (Polars 2.1, `i < self.len()` in binview,
+    # on the 4-day benchmark's events read back from a pickle).
+    lines = (
+        events.filter(text.str.contains(CHANGE_PATTERN) & pl.col("ts").is_not_null())
+        .rechunk()
+        .with_columns(pl.coalesce("message", "raw").str.strip_chars().alias("text"))
+    )
     names = sorted(set(events["connector"].drop_nulls().unique().to_list()))
     mentioned = [
         lines.filter(
@@ -153,11 +158,42 @@ def runs_after_change(
     )
 
 
+def _issued_rows(events: pl.DataFrame, orders: pl.DataFrame) -> pl.LazyFrame:
+    """connector, template, order_id of every issued event and order (repeats kept, nulls not)."""
+    cols = ["connector", "template", "order_id"]
+    # Lazy: the filter then reads three columns, not every column of every event.
+    from_events = events.lazy().filter(pl.col("state") == "issued").select(cols)
+    from_orders = (
+        orders.lazy()
+        .filter(pl.col("state").cast(pl.String) == "issued")
+        .select([pl.col(c).cast(pl.String) for c in cols])
+    )
+    return pl.concat([from_events, from_orders]).drop_nulls()
+
+
 def issued_templates(events: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
     """Templates that did issue: connector, template, order_id (one row per issued order)."""
-    cols = ["connector", "template", "order_id"]
-    from_events = events.filter(pl.col("state") == "issued").select(cols)
-    from_orders = orders.filter(pl.col("state").cast(pl.String) == "issued").select(
-        [pl.col(c).cast(pl.String) for c in cols]
+    return _issued_rows(events, orders).unique().sort("connector", "template", "order_id").collect()
+
+
+def template_issuers(
+    events: pl.DataFrame, orders: pl.DataFrame, of: pl.Series, *, shown: int = 4
+) -> pl.DataFrame:
+    """Per connector and issued template: how many orders issued it, which first, which of `of`.
+
+    Columns connector, template, orders (distinct orders), first (the `shown` smallest order ids,
+    sorted) and holders (the orders of `of` among them): what `issued_templates` says about a
+    template, without a row per issued order.
+    """
+    order_id = pl.col("order_id")
+    return (
+        _issued_rows(events, orders)
+        .group_by("connector", "template")
+        .agg(
+            order_id.n_unique().alias("orders"),
+            order_id.unique().bottom_k(shown).sort().alias("first"),
+            order_id.filter(order_id.is_in(of.implode())).unique().alias("holders"),
+        )
+        .sort("connector", "template")
+        .collect()
     )
-    return pl.concat([from_events, from_orders]).drop_nulls().unique().sort(cols)

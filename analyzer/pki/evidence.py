@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from analyzer.pki.context import (
     BURST_WINDOW,
     change_events,
     inactive_bursts,
-    issued_templates,
     runs_after_change,
+    template_issuers,
 )
 from analyzer.pki.csr import CsrFormatError, csr_blocks, decode_csr
 from analyzer.pki.policy import PolicyBook, load_policy
@@ -33,7 +33,7 @@ from analyzer.pki.records import (
     finding_events,
     first_per_order,
 )
-from analyzer.pki.serial import SerialIndex, compare_serial
+from analyzer.pki.serial import SerialIndex, compare_serial, lookup_keys, spellings
 from analyzer.pki.templates import TemplateEntry, load_template_map, suggest_template
 from analyzer.schema import EVENT_INDEX
 
@@ -120,7 +120,7 @@ def _csr_rows(events: pl.DataFrame, orders: pl.DataFrame, policy: PolicyBook) ->
     # Without a CSR, the key size and signature the order log reported still tell something.
     unseen = eligible.filter(~pl.col("order_id").is_in(latest["order_id"].to_list()))
     templates = dict(unseen.select("order_id", "template").iter_rows())
-    logged = logged_facts(events.filter(pl.col("order_id").is_in(list(templates))))
+    logged = logged_facts(events, only=list(templates))
     for row in logged.iter_rows(named=True):
         rules = policy.for_template(templates[row["order_id"]])
         problems = logged_problems(row["key_alg"], row["key_size"], row["sig_alg"], rules)
@@ -158,11 +158,12 @@ def _template_rows(
     )
     worded = pl.col("candidate_cause").is_in(["template.not_found", "template.name_mismatch"])
     eligible = open_orders.filter(worded | (candidate() & pl.col("order_id").is_in(list(texts))))
-    # connector -> template -> orders that issued it, in (connector, template, order_id) order:
-    # built once, looked up per order (a filter of the issued frame per order is quadratic).
-    issued: dict[str | None, dict[str, list[str]]] = {}
-    for connector, template, oid in issued_templates(events, orders).iter_rows():
-        issued.setdefault(connector, {}).setdefault(template, []).append(oid)
+    # connector -> template -> who issued it: built once, looked up per order (a filter of the
+    # issued orders per order is quadratic).
+    issued: dict[str | None, dict[str, _Issuers]] = {}
+    issuers = template_issuers(events, orders, eligible.get_column("order_id"))
+    for connector, template, count, first, holders in issuers.iter_rows():
+        issued.setdefault(connector, {})[template] = _Issuers(count, first, frozenset(holders))
     for oid, connector, template in eligible.select(
         "order_id", "connector", "template"
     ).iter_rows():
@@ -171,10 +172,10 @@ def _template_rows(
             continue
         # Without a connector there is no "same CA account" to compare with.
         on_connector = issued.get(connector, {})
-        issuers = on_connector.get(name, [])
-        others = len(issuers) - _holds(issuers, oid)
-        if others:
-            same = [o for o in issuers[:4] if o != oid][:3]
+        entry = on_connector.get(name)
+        others = entry.others(oid) if entry is not None else 0
+        if entry is not None and others:
+            same = [o for o in entry.first if o != oid][:3]
             shown = ", ".join(same) + (", …" if others > 3 else "")
             count = f"{others} other order{'s' if others > 1 else ''}"
             note = (
@@ -183,17 +184,28 @@ def _template_rows(
             )
             yield (oid, "template.permission_denied", "pki.template-issued", note, idx, DECODED)
             continue
-        known = sorted(t for t, issuers in on_connector.items() if issuers != [oid])
+        known = sorted(t for t, entry in on_connector.items() if not entry.only(oid))
         guess = suggest_template(name, known, mapping, connector=connector)
         if guess is not None:
             note = f"template `{name}` not found: did you mean `{guess.name}`? ({guess.source})"
             yield (oid, "template.name_mismatch", "pki.template-near-miss", note, idx, DECODED)
 
 
-def _holds(ordered: list[str], value: str) -> int:
-    """1 when the sorted list holds the value, else 0 (a bisection, not a scan)."""
-    at = bisect_left(ordered, value)
-    return int(at < len(ordered) and ordered[at] == value)
+@dataclass(frozen=True, slots=True)
+class _Issuers:
+    """The orders that issued one template on one connector (see `template_issuers`)."""
+
+    count: int
+    first: list[str]  # the four smallest order ids: three to show besides the order itself
+    holders: frozenset[str]  # the eligible orders among them
+
+    def others(self, oid: str) -> int:
+        """How many orders but `oid` issued the template."""
+        return self.count - (oid in self.holders)
+
+    def only(self, oid: str) -> bool:
+        """`oid` is the one order that issued the template."""
+        return self.count == 1 and oid in self.holders
 
 
 def _serial_rows(
@@ -206,42 +218,56 @@ def _serial_rows(
     )
     if eligible.is_empty():
         return
-    issued_rows = (
-        pl.concat(
-            [
-                events.filter(pl.col("state") == "issued").select(
-                    "serial", "order_id", "connector"
-                ),
-                orders.filter(pl.col("state") == "issued").select(
-                    "serial", "order_id", "connector"
-                ),
-            ]
-        )
-        .filter(pl.col("serial").is_not_null())
-        .unique(maintain_order=True)
-        .join(
-            orders.select("order_id", pl.col("connector").alias("_of_order")).unique("order_id"),
-            on="order_id",
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(pl.coalesce("connector", "_of_order").alias("connector"))
-    )
-    issued = SerialIndex.from_frame(issued_rows)
     captured = first_per_order(finding_events(events, findings), "cap_serial")
-    failing = events.filter(
-        pl.col("order_id").is_not_null()
-        & (pl.col("level").is_in(["error", "fatal"]) | (pl.col("state") == "revoke_failed"))
+    failing = (
+        events.lazy()
+        .filter(
+            pl.col("order_id").is_not_null()
+            & (pl.col("level").is_in(["error", "fatal"]) | (pl.col("state") == "revoke_failed"))
+        )
+        .select("order_id", "serial", EVENT_INDEX)
+        .collect()
     )
     logged = first_per_order(failing, "serial", last=True)
-    for oid, connector, serial in eligible.select("order_id", "connector", "serial").iter_rows():
-        sent, idx = captured.get(oid) or logged.get(oid) or (serial, None)
-        if not sent:
+    sent = [
+        (oid, connector, *(captured.get(oid) or logged.get(oid) or (serial, None)))
+        for oid, connector, serial in eligible.select("order_id", "connector", "serial").iter_rows()
+    ]
+    keys = {key for _, _, serial, _ in sent if serial for key in lookup_keys(serial)}
+    issued = SerialIndex.from_frame(_issued_serials(events, orders, keys))
+    for oid, connector, serial, idx in sent:
+        if not serial:
             continue
-        verdict = compare_serial(sent, connector, issued)
+        verdict = compare_serial(serial, connector, issued)
         if verdict is not None:
             weight = WEAK if verdict.text.startswith("no certificate") else DECODED
             yield (oid, verdict.cause, "pki.serial-mismatch", verdict.text, idx, weight)
+
+
+def _issued_serials(events: pl.DataFrame, orders: pl.DataFrame, keys: set[str]) -> pl.DataFrame:
+    """Issued certificates (serial, order_id, connector) whose serial has one of the index `keys`.
+
+    Only the few serials the failed revocations may mean: indexing every issued certificate of
+    the export costs far more than the comparisons. The connector is the order's when the event
+    has none.
+    """
+    columns = ["serial", "order_id", "connector"]
+    every = pl.concat(
+        [
+            events.lazy().filter(pl.col("state") == "issued").select(columns),
+            orders.lazy().filter(pl.col("state") == "issued").select(columns),
+        ]
+    ).collect()
+    meant = spellings(every.get_column("serial"), keys)
+    issued = every.filter(pl.col("serial").is_in(meant.implode())).unique(maintain_order=True)
+    owners = (
+        orders.filter(pl.col("order_id").is_in(issued.get_column("order_id").implode()))
+        .select("order_id", pl.col("connector").alias("_of_order"))
+        .unique("order_id")
+    )
+    return issued.join(owners, on="order_id", how="left", maintain_order="left").with_columns(
+        pl.coalesce("connector", "_of_order").alias("connector")
+    )
 
 
 def _inactive_rows(events: pl.DataFrame, orders: pl.DataFrame) -> Iterator[Row]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -48,6 +48,45 @@ def reversed_bytes(digits: str) -> int:
     return int.from_bytes(bytes.fromhex(padded)[::-1], "big")
 
 
+def serial_key(serial: pl.Expr) -> pl.Expr:
+    """The index key of a serial column: its hex digits without leading zeros; null unless hex."""
+    digits = serial.str.to_lowercase().str.replace_all(r"[\s:\-]", "").str.strip_prefix("0x")
+    return (
+        pl.when(digits.str.contains(r"^[0-9a-f]+$"))
+        .then(digits.str.strip_chars_start("0").replace("", "0"))
+        .otherwise(None)
+    )
+
+
+def spellings(serials: pl.Series, keys: Collection[str]) -> pl.Series:
+    """The distinct values of `serials` whose index key is one of `keys`.
+
+    Each spelling is normalised once, however many events repeat it.
+    """
+    return (
+        serials.unique()
+        .to_frame("serial")
+        .lazy()
+        .with_columns(serial_key(pl.col("serial")).alias("_key"))
+        .filter(pl.col("_key").is_in(list(keys)))
+        .collect()
+        .get_column("serial")
+    )
+
+
+def _readings(digits: str) -> tuple[int, int | None, int]:
+    """What a sent serial may denote: read as hex, as decimal (digits only), with bytes reversed."""
+    return int(digits, 16), int(digits) if digits.isdigit() else None, reversed_bytes(digits)
+
+
+def lookup_keys(sent: str) -> list[str]:
+    """The index keys `compare_serial` may look up for a sent serial (none when it is not hex)."""
+    digits = hex_digits(sent)
+    if digits is None:
+        return []
+    return [format(value, "x") for value in _readings(digits) if value is not None]
+
+
 class SerialIndex:
     """Issued certificates keyed by the value of their serial (hex digits, no leading zeros)."""
 
@@ -61,24 +100,15 @@ class SerialIndex:
     @classmethod
     def from_frame(cls, issued: pl.DataFrame) -> SerialIndex:
         """Built from a frame of (serial, order_id, connector), normalised in Polars, not per row."""
-        digits = (
-            pl.col("serial")
-            .str.to_lowercase()
-            .str.replace_all(r"[\s:\-]", "")
-            .str.strip_prefix("0x")
-        )
-        keyed = (
-            issued.with_columns(digits.alias("_digits"))
-            .filter(pl.col("_digits").str.contains(r"^[0-9a-f]+$"))
-            .with_columns(
-                pl.col("_digits").str.strip_chars_start("0").replace("", "0").alias("_key")
-            )
+        first = (
+            issued.with_columns(serial_key(pl.col("serial")).alias("_key"))
+            .filter(pl.col("_key").is_not_null())
             .unique(subset="_key", keep="first", maintain_order=True)
         )
         index = cls()
         index._by_value = {
             key: IssuedSerial(serial, order_id, connector)
-            for key, serial, order_id, connector in keyed.select(
+            for key, serial, order_id, connector in first.select(
                 "_key", "serial", "order_id", "connector"
             ).iter_rows()
         }
@@ -98,7 +128,7 @@ def compare_serial(
         return SerialVerdict(
             "revocation.serial_mismatch", f"serial `{sent}` is neither hex nor decimal"
         )
-    value = int(digits, 16)
+    value, decimal, swapped = _readings(digits)
     rec = index.get(value)
     if rec is not None:
         if rec.connector and connector and rec.connector != connector:
@@ -112,11 +142,10 @@ def compare_serial(
             text = f"leading 00 dropped: sent `{sent}`, the CA's record is `{rec.serial}`"
             return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
         return None
-    rec = index.get(int(digits) if digits.isdigit() else None)
+    rec = index.get(decimal)
     if rec is not None:
         text = f"decimal sent where hex expected: `{sent}` is `{rec.serial}`"
         return SerialVerdict("revocation.serial_mismatch", text, rec.order_id)
-    swapped = reversed_bytes(digits)
     rec = index.get(swapped) if swapped != value else None
     if rec is not None:
         text = f"byte order reversed: sent `{sent}`, the CA's record is `{rec.serial}`"
