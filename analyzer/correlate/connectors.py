@@ -13,12 +13,9 @@ _QUIET_LEVELS = [Level.DEBUG.value, Level.INFO.value]
 def looks_successful() -> pl.Expr:
     """A quiet line with no HTTP error and no state but issued: a success unless a rule flags it."""
     return (
-        pl.col("level").cast(pl.String).is_in(_QUIET_LEVELS).fill_null(True)
+        pl.col("level").is_in(_QUIET_LEVELS).fill_null(True)
         & (pl.col("http_status").is_null() | (pl.col("http_status") < 400))
-        & (
-            pl.col("state").cast(pl.String).is_null()
-            | (pl.col("state").cast(pl.String) == "issued")
-        )
+        & (pl.col("state").is_null() | (pl.col("state") == "issued"))
     )
 
 

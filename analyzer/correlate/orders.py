@@ -47,9 +47,9 @@ def with_order_key(events: pl.DataFrame) -> pl.DataFrame:
 
 def is_error_event() -> pl.Expr:
     """An event that reports a failure by its level or its state."""
-    return pl.col("level").cast(pl.String).is_in(_ERROR_LEVELS).fill_null(False) | pl.col(
-        "state"
-    ).cast(pl.String).is_in(_FAILED_STATES).fill_null(False)
+    return pl.col("level").is_in(_ERROR_LEVELS).fill_null(False) | pl.col("state").is_in(
+        _FAILED_STATES
+    ).fill_null(False)
 
 
 def time_order(events: pl.DataFrame) -> list[pl.Expr]:
