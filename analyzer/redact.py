@@ -100,6 +100,9 @@ _KEYWORDS = (
 )  # fmt: skip
 
 
+# Characters on which Python's `re` and Rust's regex may disagree for the patterns above.
+_BEYOND_SHARED_ASCII = r"[^\x00-\x1b\x20-\x7f]"
+
 _LEADING_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
 
@@ -146,7 +149,8 @@ class Redactor:
         ]
         # One pass decides whether any pattern can apply: most log text holds no secret, and a
         # report repeats the same strings (titles, fixes) thousands of times, hence the cache.
-        self._any = re.compile("|".join(_scoped(p.regex) for p in self._patterns))
+        self._union = "|".join(_scoped(p.regex) for p in self._patterns)
+        self._any = re.compile(self._union)
         # One scan for all the keywords (the same test as `any(k in lowered for k in keywords)`).
         self._keywords = (
             None if extra_patterns else re.compile("|".join(re.escape(k) for k in _KEYWORDS))
@@ -167,6 +171,32 @@ class Redactor:
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[s] = out
         return out
+
+    def texts(self, values: Sequence[str | None]) -> list[str | None]:
+        r"""text() of every value (None stays None), each distinct value once, screened first.
+
+        Python's regexes backtrack: a built-in pattern such as `\b[a-z0-9_.-]*?(?:pass|...)` is
+        quadratic on a long run of name characters (a SAN list: a millisecond a string). Rust's
+        regex engine runs the union of the patterns in linear time over all the values at once;
+        only those it matches go through text(), the others hold nothing to redact. The engines
+        agree on ASCII text only (Python's case folding takes `İ` for `i`, its `\s` takes the
+        separators \x1c-\x1f): any other value goes through text() unscreened.
+        """
+        done: dict[str | None, str | None] = {None: None}
+        fresh = []
+        for value in set(values):
+            cached = self._cache.get(value) if value is not None else None
+            if cached is not None:
+                done[value] = cached
+            elif value is not None:
+                fresh.append(value)
+        if fresh:
+            series = pl.Series(fresh, dtype=pl.String)
+            unsure = series.str.contains(_BEYOND_SHARED_ASCII)
+            matched = (unsure | series.str.contains(self._union)).to_list()
+            for value, hit in zip(fresh, matched, strict=True):
+                done[value] = self.text(value) if hit else value
+        return [done[value] for value in values]
 
     def expr(self, e: pl.Expr) -> pl.Expr:
         """The same redaction as a vectorised string expression."""

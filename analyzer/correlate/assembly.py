@@ -140,10 +140,14 @@ def _rows(frame: pl.DataFrame, columns: Sequence[str]) -> Iterator[tuple[Any, ..
     return zip(*(frame.get_column(c).to_list() for c in columns), strict=True)
 
 
+# Redaction of many values at once (the identity, copied, without a redactor).
+_Many = Callable[[Sequence[Any]], list[Any]]
+
+
 def _shown_verdicts(
     columns: dict[str, list[Any]],
     endpoints: dict[str, str],
-    red: Callable[[str | None], str | None],
+    many: _Many,
     text: Callable[[str], str],
 ) -> Iterator[tuple[Any, ...]]:
     """Per verdict, its free text as the report shows it: order id, status, state, connector,
@@ -157,15 +161,15 @@ def _shown_verdicts(
     subject = [f"CN={name}" if name else None for name in columns["common_name"]]
     return zip(
         _each(columns[ORDER_KEY], text),
-        _each(columns["status"], red),
+        many(columns["status"]),
         _each([str(state) for state in columns["state"]], text),
-        _each(connectors, red),
-        _each(columns["template"], red),
-        _each(endpoint, red),
-        _each(columns["key_alg"], red),
-        _each(columns["sig_alg"], red),
-        _each(columns["sans"], red),
-        _each(subject, red),
+        many(connectors),
+        many(columns["template"]),
+        many(endpoint),
+        many(columns["key_alg"]),
+        many(columns["sig_alg"]),
+        many(columns["sans"]),
+        many(subject),
         strict=True,
     )
 
@@ -185,7 +189,7 @@ def _stripped(message: str | None) -> str:
     return (message or "").strip()
 
 
-def _evidence(frame: pl.DataFrame, red: Callable[[str], str]) -> dict[str, _Shown]:
+def _evidence(frame: pl.DataFrame, many: _Many) -> dict[str, _Shown]:
     """Per order: its Evidence dicts, their unredacted messages and whether a rule found each."""
     # The raw line stands in for a missing message (coalesced here: no Python string per raw line).
     frame = frame.with_columns(pl.coalesce("message", "raw").alias("message"))
@@ -204,11 +208,11 @@ def _evidence(frame: pl.DataFrame, red: Callable[[str], str]) -> dict[str, _Show
             "linked": found,
         }
         for file, line, kind, ts, message, rule, found in zip(
-            _each(frame.get_column("source_file").to_list(), red),
+            many(frame.get_column("source_file").to_list()),
             lines,
-            _each(kinds, lambda kind: red(str(kind))),
+            many(_each(kinds, str)),
             stamps,
-            _each(texts, red),
+            many(texts),
             rules,
             linked,
             strict=True,
@@ -345,8 +349,9 @@ def assemble(
     """
     notes = notes or {}
     red = _optional(redactor)
+    many: _Many = redactor.texts if redactor is not None else list
     text = redactor.text if redactor is not None else _keep
-    evidence = _evidence(_evidence_rows(result), text)
+    evidence = _evidence(_evidence_rows(result), many)
     losers = _runner_ups(result.runner_ups)
     # One verdict per order: each order's dicts are dropped once validated (get: should one repeat).
     once = not result.verdicts.get_column(ORDER_KEY).is_duplicated().any()
@@ -362,7 +367,7 @@ def assemble(
     orders: list[OrderVerdict] = []
     batch: list[dict[str, Any]] = []
     columns = {c: result.verdicts.get_column(c).to_list() for c in _VERDICT_COLUMNS}
-    shown = _shown_verdicts(columns, endpoints, red, text)
+    shown = _shown_verdicts(columns, endpoints, many, text)
     for (
         key, root, rule, confidence, key_size, failed_at,
         (order_id, status, state, shown_connector, template, endpoint, key_alg, sig_alg, sans,

@@ -77,7 +77,7 @@ def test_the_winner_then_its_cause_by_event_then_own_errors_at_most_six() -> Non
 
 
 def test_evidence_is_grouped_per_order_and_hands_on_the_longest_ruled_message() -> None:
-    shown = _evidence(_evidence_rows(_result()), str.upper)
+    shown = _evidence(_evidence_rows(_result()), lambda values: [v.upper() for v in values])
     assert list(shown) == ["A", "B"]
     b = shown["B"]
     assert [item["message"] for item in b.items] == ["LINE 12", "LINE 10", "RAW 11"]
@@ -90,7 +90,7 @@ def test_evidence_is_grouped_per_order_and_hands_on_the_longest_ruled_message() 
 
 def test_without_a_ruled_line_the_longest_of_all_is_handed_on() -> None:
     frame = _evidence_rows(_result()).with_columns(pl.lit(None, pl.String).alias("rule_id"))
-    assert _evidence(frame, str)["B"].most_detailed() == "line 12"
+    assert _evidence(frame, list)["B"].most_detailed() == "line 12"
 
 
 def test_time_order_sorts_as_time_then_file_name_then_line() -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from analyzer.errors import ConfigError
@@ -196,3 +198,66 @@ def test_pipeline_redaction_reaches_every_free_text_field() -> None:
     authored = {f for f in _string_fields(Report) if f.rsplit(".", 1)[-1] in _AUTHORED}
     walked = {f for f in _string_fields(Report) if f.startswith(WALKED)}
     assert _string_fields(Report) - authored - walked - reached == set()
+
+
+# Pieces of secret-looking text: key names, separators, values, hostnames, Unicode look-alikes.
+_PIECES = [
+    *(s["text"] for s in SHAPES[:12]),
+    "password",
+    "PassWord",
+    "api_key",
+    "x-api-key",
+    "Authorization",
+    "Bearer ",
+    "token",
+    "sso",
+    "secret",
+    "pwd",
+    "sig",
+    "code",
+    "@",
+    "://",
+    "?",
+    "&",
+    "=",
+    ": ",
+    ":",
+    '"',
+    "'",
+    " ",
+    "\n",
+    "sso182.example.org",
+    ";alt0-",
+    "eyJhbGciOi",
+    ".",
+    "AKIA",
+    "ghp_",
+    "K",
+    "ſ",
+    "é",
+    "İ",
+    "-----",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "abc123",
+    "[REDACTED]",
+    "<password>",
+    "--token ",
+    "is ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join), max_size=12))
+def test_texts_screens_with_rust_and_agrees_with_text(values: list[str]) -> None:
+    """The vectorised screen (Rust regex) never lets pass a string Python's patterns would change."""
+    batch = Redactor().texts([*values, None])
+    assert batch == [*(Redactor().text(v) for v in values), None]
+
+
+def test_texts_keeps_san_lists_away_from_pythons_regexes() -> None:
+    # Python's backtracking takes about a millisecond on each of these (the `sso` of a secret
+    # name's keyword list lets them through the keyword test); the Rust screen passes none on.
+    sans = [";".join(f"sso{i}-{j}.example.org" for j in range(4)) for i in range(2000)]
+    redactor = Redactor()
+    assert redactor.texts(sans) == sans
+    assert not redactor._cache  # text() never ran: it caches every string it reads
