@@ -57,6 +57,7 @@ class Source:
     load: Callable[[], bytes]
     year: int  # the year syslog timestamps belong to (file modification time)
     kind: Kind | None = None
+    work: int = 0  # about how many bytes there are to parse: the largest files are read first
 
 
 def _read_limited(stream: IO[bytes] | gzip.GzipFile, limit: int = MAX_MEMBER_BYTES) -> bytes:
@@ -73,6 +74,9 @@ def _read_limited(stream: IO[bytes] | gzip.GzipFile, limit: int = MAX_MEMBER_BYT
 def _gunzip(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
         return _read_limited(stream, _expansion_limit(len(data)))
+
+
+_GZIP_EXPANSION = 8
 
 
 def _year(path: Path) -> int:
@@ -147,7 +151,8 @@ def _zip_members(path: Path, display: str, kind: Kind | None, out: Discovery) ->
             return _gunzip(data) if info.filename.endswith(".gz") else data
 
         name = member.name.removesuffix(".gz")
-        out.sources.append(Source(shown, name, load, info.date_time[0], kind))
+        work = _work(info.file_size, gzipped=info.filename.endswith(".gz"))
+        out.sources.append(Source(shown, name, load, info.date_time[0], kind, work))
 
 
 def _one_file(path: Path, display: str, kind: Kind | None, out: Discovery) -> None:
@@ -155,12 +160,24 @@ def _one_file(path: Path, display: str, kind: Kind | None, out: Discovery) -> No
     if path.suffix.lower() == ".zip":
         _zip_members(path, display, kind, out)
         return
-    if path.suffix.lower() == ".gz":
-        out.sources.append(
-            Source(display, path.name[:-3], lambda: _gunzip(path.read_bytes()), _year(path), kind)
-        )
+    gzipped = path.suffix.lower() == ".gz"
+    try:
+        work = _work(path.stat().st_size, gzipped=gzipped)
+    except OSError:
+        work = 0  # reading it will say what is wrong
+    if gzipped:
+
+        def unpack() -> bytes:
+            return _gunzip(path.read_bytes())
+
+        out.sources.append(Source(display, path.name[:-3], unpack, _year(path), kind, work))
         return
-    out.sources.append(Source(display, path.name, path.read_bytes, _year(path), kind))
+    out.sources.append(Source(display, path.name, path.read_bytes, _year(path), kind, work))
+
+
+def _work(size: int, *, gzipped: bool) -> int:
+    """Bytes to parse, roughly: gzipped logs expand about eightfold."""
+    return size * _GZIP_EXPANSION if gzipped else size
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -292,9 +292,14 @@ def read_logs(
         return report, events
 
     # Two files at a time: much of a file's parsing runs on one core (a regex over one column), so
-    # a second file keeps the other core busy. Results come back in input order.
+    # a second file keeps the other core busy. The largest start first, so that no big file is
+    # left to run alone at the end; results come back in input order.
+    sources = found.sources
+    largest_first = sorted(range(len(sources)), key=lambda i: -sources[i].work)
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        for report, events in pool.map(read, found.sources):
+        running = {i: pool.submit(read, sources[i]) for i in largest_first}
+        for i in range(len(sources)):
+            report, events = running.pop(i).result()
             reports.append(report)
             if events is not None and events.height:
                 frames.append(events)

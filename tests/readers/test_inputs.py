@@ -164,3 +164,21 @@ def test_progress_is_called_once_per_file(tmp_path: Path) -> None:
     seen: list[tuple[str, int]] = []
     read_logs([tmp_path], progress=lambda path, lines: seen.append((Path(path).name, lines)))
     assert seen == [("a.log", 3), ("b.log", 1)]
+
+
+def test_the_largest_files_start_first_and_results_keep_input_order(tmp_path: Path) -> None:
+    sizes = {"a-small.log": 1, "b-large.log.gz": 400, "c-medium.log": 40, "d-large.log": 300}
+    for name, lines in sizes.items():
+        data = "".join(LOG.replace("ADCS", f"{name}-{i}") for i in range(lines)).encode()
+        (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    found = discover_module.discover([tmp_path], None)
+    work = {Path(s.display).name: s.work for s in found.sources}
+    # A gzipped file counts as about eight times its compressed size: work to do, not bytes read.
+    assert work["b-large.log.gz"] == 8 * (tmp_path / "b-large.log.gz").stat().st_size
+    assert work["d-large.log"] == (tmp_path / "d-large.log").stat().st_size
+    assert work["d-large.log"] > work["c-medium.log"] > work["a-small.log"]
+    read = read_logs([tmp_path])
+    assert [Path(f.path).name for f in read.files] == sorted(sizes)
+    assert [f.events for f in read.files] == [sizes[name] for name in sorted(sizes)]
+    files = read.events.get_column("source_file").to_list()
+    assert files == sorted(files)
