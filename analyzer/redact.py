@@ -1,4 +1,4 @@
-"""Secret redaction: one pattern list for Python strings, Polars expressions and whole reports."""
+"""Secret redaction: one pattern list for Python strings, batches of them, and whole reports."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def _python_replacement(replacement: str) -> str:
 
 
 def _check_pattern(pattern: str) -> None:
-    """Reject a pattern that either regex engine refuses, so text() and expr() never disagree."""
+    """Reject a pattern that either regex engine refuses: texts() screens with Rust, text() uses re."""
     problem: str | None = None
     try:
         re.compile(pattern)
@@ -197,12 +197,6 @@ class Redactor:
             for value, hit in zip(fresh, matched, strict=True):
                 done[value] = self.text(value) if hit else value
         return [done[value] for value in values]
-
-    def expr(self, e: pl.Expr) -> pl.Expr:
-        """The same redaction as a vectorised string expression."""
-        for pattern in self._patterns:
-            e = e.str.replace_all(pattern.regex, pattern.replacement)
-        return e
 
 
 # Fields written by certriage and its rule pack, never copied from a log: redacting them would only

@@ -196,7 +196,8 @@ def suggest_for(
     rows = unknown_rows
     if redactor is not None:
         if "message" in rows.columns:
-            rows = rows.with_columns(redactor.expr(pl.col("message")).alias("message"))
+            shown = redactor.texts(rows.get_column("message").to_list())
+            rows = rows.with_columns(pl.Series("message", shown, dtype=pl.String))
         chosen = [
             c.model_copy(
                 update={"template": redactor.text(c.template), "example": redactor.text(c.example)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,10 +34,9 @@ def test_one_line_is_one_line_and_within_the_limit(s: str, limit: int) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_LOGGISH, min_size=1, max_size=5))
-def test_python_and_polars_redaction_agree(texts: list[str]) -> None:
-    redactor = Redactor()
-    vectorised = pl.DataFrame({"t": texts}).select(redactor.expr(pl.col("t")))["t"].to_list()
-    assert vectorised == [redactor.text(t) for t in texts]
+def test_screened_and_one_by_one_redaction_agree(texts: list[str]) -> None:
+    # texts() lets Rust's regex engine decide which strings Python's patterns need to see.
+    assert Redactor().texts(texts) == [Redactor().text(t) for t in texts]
 
 
 def test_escape_sequences_are_removed_whole() -> None:

@@ -157,3 +157,13 @@ def test_a_template_of_variables_only_falls_back_to_the_literal_line(tmp_path: P
     assert "# WARNING: the regex misses 1 member line" in text
     assert 'counter   { kind: bot, message: "operation completed successfully" }' in text
     assert all(passed for _, passed in _check(tmp_path, _filled(text, "ca.unavailable")))
+
+
+def test_suggest_redacts_as_the_report_does_beyond_ascii() -> None:
+    # Python's case folding reads "İ" as a token character, Rust's does not: the samples a
+    # suggested rule quotes are redacted by the same code as the report, so both hide it.
+    rows = unknown_rows(["Bearer İsecretvalue123 refused by gateway"] * 2)
+    assignment, clusters = cluster_unknowns(rows)
+    rows = rows.join(assignment, on=EVENT_INDEX)
+    text = suggest_for(clusters, rows, cluster_id="u1", redactor=Redactor())
+    assert "secretvalue123" not in text
