@@ -148,7 +148,6 @@ def _shown_verdicts(
     columns: dict[str, list[Any]],
     endpoints: dict[str, str],
     many: _Many,
-    text: Callable[[str], str],
 ) -> Iterator[tuple[Any, ...]]:
     """Per verdict, its free text as the report shows it: order id, status, state, connector,
     template, endpoint (the connector's when the order names none), key and signature algorithms,
@@ -160,9 +159,9 @@ def _shown_verdicts(
     ]
     subject = [f"CN={name}" if name else None for name in columns["common_name"]]
     return zip(
-        _each(columns[ORDER_KEY], text),
+        many(columns[ORDER_KEY]),
         many(columns["status"]),
-        _each([str(state) for state in columns["state"]], text),
+        many(_each(columns["state"], str)),
         many(connectors),
         many(columns["template"]),
         many(endpoint),
@@ -367,7 +366,7 @@ def assemble(
     orders: list[OrderVerdict] = []
     batch: list[dict[str, Any]] = []
     columns = {c: result.verdicts.get_column(c).to_list() for c in _VERDICT_COLUMNS}
-    shown = _shown_verdicts(columns, endpoints, many, text)
+    shown = _shown_verdicts(columns, endpoints, many)
     for (
         key, root, rule, confidence, key_size, failed_at,
         (order_id, status, state, shown_connector, template, endpoint, key_alg, sig_alg, sans,
