@@ -11,20 +11,48 @@ import vl_convert as vlc
 from analyzer.models import Report
 from analyzer.report.digest import failure_time, side_of
 from analyzer.report.text import one_line
+from analyzer.taxonomy import UNKNOWN
 
 _WIDTH = 300
 _FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+# The grey of `--unknown` in the page's CSS: unexplained orders look the same in every section.
+_UNKNOWN_GREY = "#9c9c9c"
+# Vega's tableau20 without its two greys, then category20b: 38 colours, none grey, none repeated,
+# more than the taxonomy has causes. Vega-Lite cannot name a scheme and pin one value, so the
+# range is spelled out.
+# fmt: off
+_PALETTE = (
+    "#4c78a8", "#9ecae9", "#f58518", "#ffbf79", "#54a24b", "#88d27a", "#b79a20", "#f2cf5b",
+    "#439894", "#83bcb6", "#e45756", "#ff9d98", "#d67195", "#fcbfd2", "#b279a2", "#d6a5c9",
+    "#9e765f", "#d8b5a5",
+    "#393b79", "#5254a3", "#6b6ecf", "#9c9ede", "#637939", "#8ca252", "#b5cf6b", "#cedb9c",
+    "#8c6d31", "#bd9e39", "#e7ba52", "#e7cb94", "#843c39", "#ad494a", "#d6616b", "#e7969c",
+    "#7b4173", "#a55194", "#ce6dbd", "#de9ed6",
+)
+# fmt: on
 
 
 def _svg(chart: alt.TopLevelMixin) -> str:
     spec = (
         chart.configure(font=_FONT)
         .configure_view(stroke=None)
-        .configure_legend(orient="bottom", columns=2, columnPadding=40, labelLimit=200)
+        # One column: vl-convert places a second column by its own font metrics, and a browser
+        # with a wider font then draws the first column's labels past the SVG's edge.
+        .configure_legend(orient="bottom", columns=1, labelLimit=0)
         .to_json()
     )
     svg: str = vlc.vegalite_to_svg(spec)
     return svg
+
+
+def cause_scale(report: Report) -> alt.Scale:
+    """One colour per cause of the report, the same in every chart; unknown grey, and last."""
+    present = {o.root_cause for o in report.orders}
+    known = sorted(present - {UNKNOWN})
+    domain, colours = known, list(_PALETTE[: len(known)])
+    if UNKNOWN in present:
+        domain, colours = [*known, UNKNOWN], [*colours, _UNKNOWN_GREY]
+    return alt.Scale(domain=domain, range=colours)
 
 
 def _stacked(
@@ -54,9 +82,7 @@ def _stacked(
             ),
             color=alt.Color(
                 "cause:N",
-                scale=alt.Scale(
-                    domain=sorted({o.root_cause for o in report.orders}), scheme="tableau20"
-                ),
+                scale=cause_scale(report),
                 title="root cause",
             ),
             tooltip=[f"{key}:N", "cause:N", "orders:Q"],

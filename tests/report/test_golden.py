@@ -12,7 +12,7 @@ from analyzer.models import Report
 from analyzer.report import OutputFormat, render, render_order
 
 Golden = Callable[[str, str], None]
-# vl-convert's SVG depends on the fonts of the machine; the charts are tested in test_html.py.
+# vl-convert's SVG depends on the fonts of the machine; the charts are tested in test_html_charts.py.
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 
 
