@@ -49,6 +49,8 @@ class ScaleResult:
     python_fraction: float = 1.0
     python_measured_s: float | None = None
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # bench/floor.py: the files read into Polars frames of lines, nothing parsed.
+    floor: Measure = field(default_factory=Measure)
 
 
 def _tree_rss(root: int) -> int:
@@ -262,7 +264,13 @@ def run_scale(scale: int, folder: Path, patterns: Path, args: argparse.Namespace
                 )
             )
     print(f"  python {py.wall_s} s {py.note}", file=sys.stderr, flush=True)
-    return ScaleResult(scale, len(files), size / MB, lines, cert, rg, py, fraction, measured, load)
+    floor = measure(
+        [sys.executable, str(BENCH / "floor.py"), str(folder)], args.repeat, args.timeout
+    )
+    print(f"  Polars floor {floor.wall_s} s", file=sys.stderr, flush=True)
+    return ScaleResult(
+        scale, len(files), size / MB, lines, cert, rg, py, fraction, measured, load, floor
+    )
 
 
 # -- reporting -------------------------------------------------------------------------------------
@@ -291,6 +299,10 @@ def _git_head() -> str:
         check=False,
     ).stdout.strip()
     return f"{head or 'unknown'}{' + uncommitted changes in analyzer/ or rules/' if dirty else ''}"
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f} s"
 
 
 def _x(a: float | None, b: float | None) -> str:
@@ -421,19 +433,24 @@ def render(
         "",
         "Ratios are of wall times, CPU-time ratios in parentheses (steadier on a busy machine).",
         "",
+        "The Polars floor (`bench/floor.py`) reads the same files into frames of lines and stops "
+        "there: the least any reader built on Polars takes, before parsing a field.",
+        "",
         "| scale | input | lines | certriage wall | certriage CPU | certriage peak | rg wall | "
-        "rg CPU | Python loop wall (CPU) | certriage / rg | Python / certriage | load avg |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "rg CPU | Polars floor wall | Python loop wall (CPU) | certriage / rg | floor / rg | "
+        "Python / certriage | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        c, g, p = r.certriage, r.rg, r.python
+        c, g, p, f = r.certriage, r.rg, r.python, r.floor
         extrap = "" if r.python_fraction >= 1 else " extrap."
         at_least = "≥ " if c.rc is None and c.wall_s is not None else ""  # killed: lower bounds
         lines.append(
             f"| {r.scale}x | {r.input_mb:,.0f} MB ({r.files} files) | {r.lines:,} | "
             f"{at_least}{_f(c.wall_s)} s | {_f(c.cpu_s)} s | {at_least}{_f(c.peak_mb, 0)} MB | "
-            f"{_f(g.wall_s, 2)} s | {_f(g.cpu_s, 2)} s | {_f(p.wall_s, 0)} ({_f(p.cpu_s, 0)}) s"
-            f"{extrap} | {_x(c.wall_s, g.wall_s)} ({_x(c.cpu_s, g.cpu_s)}) | "
+            f"{_f(g.wall_s, 2)} s | {_f(g.cpu_s, 2)} s | {_seconds(f.wall_s)} | "
+            f"{_f(p.wall_s, 0)} ({_f(p.cpu_s, 0)}) s{extrap} | "
+            f"{_x(c.wall_s, g.wall_s)} ({_x(c.cpu_s, g.cpu_s)}) | {_x(f.wall_s, g.wall_s)} | "
             f"{_x(p.wall_s, c.wall_s)} ({_x(p.cpu_s, c.cpu_s)}) | {r.load_before[0]:.1f} |"
         )
     base = results[0]
@@ -681,7 +698,8 @@ def rerender(raw: Path, results_md: Path) -> str:
     data = json.loads(raw.read_text())
     results = []
     for row in data["results"]:
-        measures = {tool: Measure(**row.pop(tool)) for tool in ("certriage", "rg", "python")}
+        tools = ("certriage", "rg", "python", "floor")
+        measures = {tool: Measure(**row.pop(tool)) for tool in tools if tool in row}
         row["load_before"] = tuple(row["load_before"])
         results.append(ScaleResult(**row, **measures))
     started = datetime.fromisoformat(data.get("started") or datetime.now(UTC).isoformat())
