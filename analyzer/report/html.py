@@ -18,7 +18,7 @@ from analyzer.report.digest import (
     winning_evidence,
 )
 from analyzer.report.markup import badge, e, line, section, table
-from analyzer.report.text import NONE, stamp
+from analyzer.report.text import NONE, counted, stamp
 from analyzer.taxonomy import SIDE_TITLES, STEP_TITLES
 
 
@@ -26,7 +26,8 @@ def _header(report: Report) -> str:
     acc, s = report.accounting, report.summary
     start, end = span(report)
     meta = (
-        f"Read {acc.files} files, {acc.lines_read:,} lines ({acc.events:,} events, "
+        f"Read {counted(acc.files, 'file')}, {counted(acc.lines_read, 'line')} "
+        f"({counted(acc.events, 'event')}, "
         f"{acc.unparsed_lines:,} unparsed) · {e(stamp(start))} → {e(stamp(end))} · times without a "
         f"zone read as {e(report.timezone_assumed)} · generated {e(stamp(report.generated_at))}"
     )

@@ -13,7 +13,7 @@ from analyzer.report.digest import (
     step_counts,
     winning_evidence,
 )
-from analyzer.report.text import NONE, one_line, stamp
+from analyzer.report.text import NONE, counted, one_line, stamp
 from analyzer.taxonomy import SIDE_TITLES, STEP_TITLES, Side
 
 _SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
@@ -38,7 +38,8 @@ def _header(report: Report) -> list[str]:
     lines = [
         "# certriage: failed certificate orders",
         "",
-        f"- **Read:** {acc.files} files, {acc.lines_read:,} lines, {acc.events:,} events, "
+        f"- **Read:** {counted(acc.files, 'file')}, {counted(acc.lines_read, 'line')}, "
+        f"{counted(acc.events, 'event')}, "
         f"{acc.unparsed_lines:,} unparsed lines",
         f"- **Time span:** {stamp(start)} → {stamp(end)} (times without a zone read as "
         f"{plain(report.timezone_assumed)})",

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from analyzer.models import Report
 from analyzer.report.digest import cause_rows, fix_summary, side_counts, span, step_counts
-from analyzer.report.text import NONE, minute, one_line, stamp
+from analyzer.report.text import NONE, counted, minute, one_line, stamp
 from analyzer.taxonomy import SIDE_TITLES, STEP_TITLES, Side
 
 SEVERITY_STYLES = {
@@ -66,7 +66,8 @@ def _header(report: Report) -> Panel:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     read = (
-        f"{acc.files} files, {acc.lines_read:,} lines, {acc.events:,} events, "
+        f"{counted(acc.files, 'file')}, {counted(acc.lines_read, 'line')}, "
+        f"{counted(acc.events, 'event')}, "
         f"{acc.unparsed_lines:,} unparsed, {acc.lines_skipped:,} skipped lines"
     )
     grid.add_row("Read", Text(read))

@@ -32,6 +32,11 @@ def one_line(s: str | None, limit: int | None = None) -> str:
     return text
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 file`, `1,386 files`: a count and its noun, plural when the count is not one."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
+
+
 def stamp(ts: datetime | None) -> str:
     """A timestamp in UTC as `YYYY-MM-DD HH:MM:SSZ`, or a dash."""
     if ts is None:

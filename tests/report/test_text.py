@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.redact import Redactor
-from analyzer.report.text import clean, one_line, stamp
+from analyzer.report.text import clean, counted, one_line, stamp
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _PIECES = [
@@ -50,3 +50,8 @@ def test_stamps_are_utc() -> None:
     assert stamp(datetime(2026, 11, 24, 10, 15, 2, tzinfo=cet)) == "2026-11-24 09:15:02Z"
     assert stamp(datetime(2026, 11, 24, 9, 15, 2, tzinfo=UTC)) == "2026-11-24 09:15:02Z"
     assert stamp(None) == "—"
+
+
+def test_counts_take_the_plural_unless_one() -> None:
+    assert counted(1, "file") == "1 file"
+    assert [counted(n, "line") for n in (0, 2, 1386)] == ["0 lines", "2 lines", "1,386 lines"]
