@@ -70,13 +70,23 @@ def _source_groups(names: list[str], aliases: AliasTable) -> dict[str, list[str]
 
 
 def _pair_columns(
-    frame: pl.DataFrame, pairs: pl.DataFrame, aliases: AliasTable
+    frame: pl.DataFrame, pairs: pl.DataFrame, aliases: AliasTable, seen: list[str] | None = None
 ) -> tuple[pl.DataFrame, dict[str, str], dict[str, str]]:
     """`frame` with one `_p.<key>` column per pair key (the first value of that key in each row,
     keys in order of first appearance); returns (frame, column → canonical name, column → key
-    kept in `fields`)."""
+    kept in `fields`).
+
+    `seen`: for a slice of a file, the keys of the slices before in order of first appearance,
+    extended here. Keys seen before come first in that order, then this slice's new ones: the
+    order of first appearance in the whole file, which decides `fields` and alias precedence.
+    """
     pairs = pairs.filter(pl.col("key") != ROW)
     frame, keys = _spread_pairs(frame, pairs)
+    if seen is not None:
+        known = set(seen)
+        seen += [key for key in keys if key not in known]
+        place = {key: index for index, key in enumerate(seen)}
+        keys = sorted(keys, key=place.__getitem__)
     canonical: dict[str, str] = {}
     rest: dict[str, str] = {}
     for key in keys:
@@ -283,15 +293,23 @@ def _encoded_by_pattern(
 
 
 def normalise(
-    parsed: Parsed, source_file: str, tz: str, year: int, aliases: AliasTable
+    parsed: Parsed,
+    source_file: str,
+    tz: str,
+    year: int,
+    aliases: AliasTable,
+    seen_keys: list[str] | None = None,
 ) -> Normalised:
-    """Map, cast and derive every canonical column except `kind`."""
+    """Map, cast and derive every canonical column except `kind`.
+
+    `seen_keys`: for slices of one file, the pair keys met so far (see `_pair_columns`).
+    """
     frame = parsed.frame
     names = [c for c in frame.columns if c not in _INTERNAL]
     groups = _source_groups(names, aliases)
     pair_rest: dict[str, str] = {}
     if parsed.pairs is not None and not parsed.pairs.is_empty():
-        frame, pair_canonical, pair_rest = _pair_columns(frame, parsed.pairs, aliases)
+        frame, pair_canonical, pair_rest = _pair_columns(frame, parsed.pairs, aliases, seen_keys)
         for column, target in pair_canonical.items():
             groups.setdefault(target, []).append(column)
     mapped = {source for sources in groups.values() for source in sources}

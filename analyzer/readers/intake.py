@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -25,6 +26,7 @@ from analyzer.readers.parsed import (
     line_problem,
 )
 from analyzer.readers.result import FileReport, ReadOptions, ReadResult
+from analyzer.readers.slices import text_slices
 from analyzer.readers.sniff import (
     DOC_SUFFIXES,
     EXCEL_SUFFIXES,
@@ -37,13 +39,16 @@ from analyzer.readers.sniff import (
 )
 from analyzer.readers.states import status_table, unknown_statuses
 from analyzer.readers.tabular import parse_delimited, parse_xlsx
-from analyzer.readers.text import Layout, parse_text
+from analyzer.readers.text import Heads, Layout, heads_of, parse_text
 from analyzer.schema import Kind, empty_events
 
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 _MAX_LONG_LINE_PROBLEMS = 5
 # Files read at once (each holds its text and its parse in memory meanwhile).
 _WORKERS = max(1, min(2, os.cpu_count() or 1))
+# A text file longer than this (characters) is parsed in slices of about this size (see slices.py)
+# when its kind does not depend on what it holds: about ten times a slice in memory, not the file.
+SLICE_CHARS = 64_000_000
 
 
 class _Context:
@@ -84,13 +89,13 @@ def _skipped(source: Source, reason: str, lines: int, problem: Diagnostic | None
     )
 
 
-def _parse(
-    source: Source, data: bytes, ctx: _Context
-) -> tuple[Parsed | None, Guess, list[Diagnostic]]:
+def _is_excel(source: Source, data: bytes) -> bool:
+    return source.name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04"
+
+
+def _decoded(source: Source, data: bytes) -> tuple[str | None, Guess, list[Diagnostic]]:
+    """The text of an input, its format, and notes (encoding, long lines); None when binary."""
     notes: list[Diagnostic] = []
-    if source.name.lower().endswith(EXCEL_SUFFIXES) or data[:4] == b"PK\x03\x04":
-        guess = Guess(Format.XLSX, Confidence.HIGH, "Excel workbook")
-        return parse_xlsx(source.display, data, ctx.aliases), guess, notes
     decoded = decode(data)
     if decoded.binary:
         return None, Guess("binary", Confidence.HIGH, "binary content"), notes
@@ -101,6 +106,10 @@ def _parse(
     if guess.value != Format.JSON_ARRAY:  # one array on one line is a normal JSON export
         text, clipped = clip_long_lines(text)
         notes += _long_lines(source.display, clipped)
+    return text, guess, notes
+
+
+def _parse(source: Source, text: str, guess: Guess, ctx: _Context) -> Parsed:
     parsers: dict[str, Callable[[], Parsed]] = {
         Format.JSONL: lambda: parse_jsonl(source.display, text),
         Format.JSON_ARRAY: lambda: parse_json_array(source.display, text),
@@ -108,7 +117,7 @@ def _parse(
         Format.TSV: lambda: parse_delimited(source.display, text, "\t"),
         Format.TEXT: lambda: parse_text(text, ctx.layouts),
     }
-    return parsers[guess.value](), guess, notes
+    return parsers[guess.value]()
 
 
 def _long_lines(path: str, clipped: list[tuple[int, int]]) -> list[Diagnostic]:
@@ -158,7 +167,27 @@ def _decide_kind(source: Source, parsed: Parsed, present: set[str], ctx: _Contex
     return kind_from_name(source.name) or kind_from_fields(present)
 
 
-def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame | None]:
+def _kind_before_parsing(source: Source, ctx: _Context) -> Guess | None:
+    """The kind `_decide_kind` gives whatever the file holds, if its content cannot change it."""
+    if source.kind is not None:
+        return Guess(source.kind.value, Confidence.HIGH, "given on the command line")
+    if ctx.layout_kinds:  # a layout of the formats file may say which kind its lines are
+        return None
+    return kind_from_name(source.name)
+
+
+def _binary(source: Source) -> FileReport:
+    note = _note(
+        source.display,
+        "input.binary",
+        "binary content, not a text log; skipped",
+        "pass the exported log, not an archive or a certificate store",
+        Severity.ERROR,
+    )
+    return _skipped(source, "binary file", 0, note)
+
+
+def _read_one(source: Source, ctx: _Context, keep: _Keep) -> tuple[FileReport, pl.DataFrame | None]:
     if source.name.lower().endswith(DOC_SUFFIXES):
         data, problem = load(source)
         lines = 0 if data is None else count_lines(decode(data).text)
@@ -175,21 +204,113 @@ def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame |
     if not data or data.isspace():  # data.strip() would copy a big file
         note = _note(source.display, "input.empty", "the file is empty", "check the export")
         return _skipped(source, "empty file", count_lines(data.decode("latin-1")), note), None
-    parsed, fmt, notes = _parse(source, data, ctx)
-    if parsed is None:
-        note = _note(
-            source.display,
-            "input.binary",
-            "binary content, not a text log; skipped",
-            "pass the exported log, not an archive or a certificate store",
-            Severity.ERROR,
-        )
-        return _skipped(source, "binary file", 0, note), None
+    if _is_excel(source, data):
+        fmt = Guess(Format.XLSX, Confidence.HIGH, "Excel workbook")
+        parsed = parse_xlsx(source.display, data, ctx.aliases)
+        notes: list[Diagnostic] = []
+    else:
+        text, fmt, notes = _decoded(source, data)
+        del data  # the text is all that is read from now on
+        if text is None:
+            return _binary(source), None
+        known = _kind_before_parsing(source, ctx)
+        if fmt.value == Format.TEXT and len(text) > SLICE_CHARS and known is not None:
+            return _read_slices(source, text, fmt, notes, known, ctx, keep)
+        parsed = _parse(source, text, fmt, ctx)
+        del text
     normalised = normalise(parsed, source.display, ctx.options.tz, source.year, ctx.aliases)
     kind_guess = _decide_kind(source, parsed, normalised.present, ctx)
+    events = with_kind(normalised, Kind(kind_guess.value), ctx.statuses)
+    del normalised
+    tally = _Tally(parsed.lines, parsed.unparsed, parsed.skipped, parsed.skipped_reason)
+    tally.add(events)
+    fmt_name = f"{parsed.format}/{parsed.detail}" if parsed.detail else parsed.format
+    report = _report(source, fmt, fmt_name, kind_guess, notes + parsed.problems, tally)
+    return report, keep(events) if keep is not None else events
+
+
+_Keep = Callable[[pl.DataFrame], pl.DataFrame] | None
+
+
+@dataclass
+class _Tally:
+    """What a file's report counts, added up slice by slice for a file read in slices."""
+
+    lines: int
+    unparsed: int = 0
+    skipped: int = 0
+    skipped_reason: str | None = None
+    events: int = 0
+    in_events: int = 0  # lines inside events (first to last line of each)
+    statuses: Counter[str] = field(default_factory=Counter)
+    layouts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, events: pl.DataFrame) -> None:
+        self.events += events.height
+        spans = (pl.col("line_end").cast(pl.Int64) - pl.col("line") + 1).sum()
+        self.in_events += int(events.select(spans).item() or 0)
+        self.statuses.update(unknown_statuses(events))
+
+
+def _read_slices(
+    source: Source,
+    text: str,
+    fmt: Guess,
+    notes: list[Diagnostic],
+    kind_guess: Guess,
+    ctx: _Context,
+    keep: _Keep,
+) -> tuple[FileReport, pl.DataFrame | None]:
+    """A large text file parsed slice by slice (`slices.text_slices`), each slice's events kept
+    as soon as it is parsed: the same events as parsed whole, a slice's worth of memory."""
+    # Whether lines without a header continue the event above, and which columns come in which
+    # order, are the whole file's decisions. The slices are cut twice rather than held: one slice
+    # at a time is in memory besides the text.
+    whole = sum(
+        (heads_of(piece, ctx.layouts) for _, piece in _slices(text, ctx)), Heads(0, 0, frozenset())
+    )
     kind = Kind(kind_guess.value)
-    events = with_kind(normalised, kind, ctx.statuses)
-    problems = notes + parsed.problems
+    seen_keys: list[str] = []
+    tally = _Tally(0)
+    kept: list[pl.DataFrame] = []
+    for before, piece in _slices(text, ctx):
+        parsed = parse_text(piece, ctx.layouts, whole)
+        del piece
+        parsed.frame = parsed.frame.with_columns(pl.col("line", "line_end") + before)
+        normalised = normalise(
+            parsed, source.display, ctx.options.tz, source.year, ctx.aliases, seen_keys
+        )
+        events = with_kind(normalised, kind, ctx.statuses)
+        del normalised
+        notes += parsed.problems
+        tally.lines += parsed.lines
+        tally.unparsed += parsed.unparsed
+        tally.skipped += parsed.skipped
+        tally.add(events)
+        layouts = parsed.frame.group_by("layout").len().iter_rows()
+        tally.layouts.update({str(layout): int(count) for layout, count in layouts})
+        kept.append(keep(events) if keep is not None else events)
+    tally.skipped_reason = "blank lines" if tally.skipped else None
+    # The layout most events follow, ties by name: what parse_text says of a whole file.
+    top = sorted(tally.layouts.items(), key=lambda item: (-item[1], item[0]))
+    fmt_name = f"text/{top[0][0]}" if top else "text"
+    report = _report(source, fmt, fmt_name, kind_guess, notes, tally)
+    return report, pl.concat(kept) if kept else None
+
+
+def _slices(text: str, ctx: _Context) -> Iterator[tuple[int, str]]:
+    return text_slices(text, SLICE_CHARS, ctx.layouts)
+
+
+def _report(
+    source: Source,
+    fmt: Guess,
+    fmt_name: str,
+    kind_guess: Guess,
+    problems: list[Diagnostic],
+    tally: _Tally,
+) -> FileReport:
+    kind = Kind(kind_guess.value)
     confidence = min(Confidence(fmt.confidence), kind_guess.confidence, key=_RANK.__getitem__)
     if kind_guess.confidence != Confidence.HIGH:
         problems.append(
@@ -201,7 +322,7 @@ def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame |
                 Severity.INFO,
             )
         )
-    for status, count in unknown_statuses(events).items():
+    for status, count in sorted(tally.statuses.items()):
         problems.append(
             _note(
                 source.display,
@@ -211,34 +332,29 @@ def _read_one(source: Source, ctx: _Context) -> tuple[FileReport, pl.DataFrame |
                 "map it to a state under [states] in a formats file (--formats)",
             )
         )
-    in_events = int(
-        events.select((pl.col("line_end").cast(pl.Int64) - pl.col("line") + 1).sum()).item() or 0
-    )
-    if in_events + parsed.unparsed + parsed.skipped != parsed.lines:
+    if tally.in_events + tally.unparsed + tally.skipped != tally.lines:
         problems.append(
             _note(
                 source.display,
                 "internal.accounting",
-                f"{parsed.lines} lines read but {in_events} in events, "
-                f"{parsed.unparsed} unparsed, {parsed.skipped} skipped",
+                f"{tally.lines} lines read but {tally.in_events} in events, "
+                f"{tally.unparsed} unparsed, {tally.skipped} skipped",
                 "please report this as a certriage bug",
                 Severity.ERROR,
             )
         )
-    fmt_name = f"{parsed.format}/{parsed.detail}" if parsed.detail else parsed.format
-    report = FileReport(
+    return FileReport(
         path=source.display,
         kind=kind,
         format=fmt_name,
         confidence=confidence.value,
-        lines=parsed.lines,
-        events=events.height,
-        unparsed_lines=parsed.unparsed,
-        skipped_lines=parsed.skipped,
-        skipped=parsed.skipped_reason,
+        lines=tally.lines,
+        events=tally.events,
+        unparsed_lines=tally.unparsed,
+        skipped_lines=tally.skipped,
+        skipped=tally.skipped_reason,
         problems=problems,
     )
-    return report, events
 
 
 def _stacked(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -276,7 +392,7 @@ def read_logs(
 
     def read(source: Source) -> tuple[FileReport, pl.DataFrame | None]:
         try:
-            report, events = _read_one(source, ctx)
+            report, events = _read_one(source, ctx, keep)
         except Exception as exc:  # a reader bug must cost one file, never the run
             note = _note(
                 source.display,
@@ -287,8 +403,6 @@ def read_logs(
             )
             report, events = _skipped(source, "reader failure", 0, note), None
         report.problems = [_shown(problem) for problem in report.problems]
-        if events is not None and keep is not None:
-            events = keep(events)
         return report, events
 
     # Two files at a time: much of a file's parsing runs on one core (a regex over one column), so

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -158,11 +158,16 @@ def _captures(raw: pl.Series, pattern: str, head: bool) -> pl.DataFrame:
     return raw.to_frame().select(pl.col("raw").str.extract_groups(pattern).alias("_g")).unnest("_g")
 
 
-def _extract(heads: pl.DataFrame, layouts: Sequence[Layout]) -> pl.DataFrame:
+def _extract(
+    heads: pl.DataFrame, layouts: Sequence[Layout], in_file: Collection[str] = ()
+) -> pl.DataFrame:
+    """Each line's layout groups as columns, in layout order. A layout of `in_file` (the whole
+    file's, when `heads` are a slice's) adds its columns even when no line here has it, so that
+    every slice's columns come in the whole file's order."""
     parts = [heads.filter(pl.col("layout") == FALLBACK).with_columns(message=pl.col("raw"))]
     for layout in layouts:
         subset = heads.filter(pl.col("layout") == layout.name)
-        if subset.is_empty():
+        if subset.is_empty() and layout.name not in in_file:
             continue
         parts.append(pl.concat([subset, _groups(subset, layout)], how="horizontal"))
     extracted = pl.concat(parts, how="diagonal_relaxed")
@@ -253,17 +258,67 @@ def _pairs(events: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(parts).sort(ROW, maintain_order=True)
 
 
-def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFrame, int]:
-    """Continuation lines joined onto the event above; returns (events, skipped blank lines)."""
-    # Only white space (as strip_chars sees it), without stripping a copy of every line.
-    # Each regex runs once; the expressions below use its result.
-    blank = pl.lit(lines.select(pl.col("raw").str.contains(r"^\s*$")).to_series())
+def _blank(lines: pl.DataFrame) -> pl.Series:
+    """Lines of only white space (as strip_chars sees it), without stripping a copy of each."""
+    return lines.select(pl.col("raw").str.contains(r"^\s*$")).to_series()
+
+
+def _header_counts(lines: pl.DataFrame, blank: pl.Series) -> tuple[int, int]:
+    """(non-blank lines, non-blank lines that open with a known header) of layout-matched lines."""
+    filled = ~pl.lit(blank)
     counts = lines.select(
-        (~blank).sum().alias("lines"),
-        (~blank & (pl.col("layout") != FALLBACK)).sum().alias("headers"),
+        filled.sum().alias("lines"),
+        (filled & (pl.col("layout") != FALLBACK)).sum().alias("headers"),
     ).row(0)
-    headed, headers = int(counts[0] or 0), int(counts[1] or 0)
-    timestamped = headed > 0 and headers / headed >= _HEADED_SHARE
+    return int(counts[0] or 0), int(counts[1] or 0)
+
+
+@dataclass(frozen=True)
+class Heads:
+    """What parsing a slice of a file needs to know of the whole file (sum the slices')."""
+
+    headed: int  # non-blank lines
+    headers: int  # non-blank lines that open with a known header
+    layouts: frozenset[str]  # the layouts some line matches
+
+    def __add__(self, other: Heads) -> Heads:
+        return Heads(
+            self.headed + other.headed, self.headers + other.headers, self.layouts | other.layouts
+        )
+
+    @property
+    def timestamped(self) -> bool:
+        return is_timestamped(self.headed, self.headers)
+
+
+def heads_of(text: str, layouts: Sequence[Layout] = ()) -> Heads:
+    """The `Heads` of `text`."""
+    lines = _match_layouts(numbered_lines(text), [*layouts, *BUILTIN_LAYOUTS])
+    found = lines.get_column("layout").unique().to_list()
+    return Heads(*_header_counts(lines, _blank(lines)), frozenset(found))
+
+
+def is_timestamped(headed: int, headers: int) -> bool:
+    """A file is timestamped when enough of its non-blank lines open with a known header; then
+    a line without one continues the event above (the unindented first line of a stack trace)."""
+    return headed > 0 and headers / headed >= _HEADED_SHARE
+
+
+def _grouped(
+    lines: pl.DataFrame, layouts: Sequence[Layout], of_file: Heads | None = None
+) -> tuple[pl.DataFrame, int]:
+    """Continuation lines joined onto the event above; returns (events, skipped blank lines).
+
+    `of_file`: the whole file's Heads when `lines` is a slice of it; None: `lines` are the file.
+    """
+    # Each regex runs once; the expressions below use its result.
+    blank_lines = _blank(lines)
+    timestamped = (
+        of_file.timestamped
+        if of_file is not None
+        else is_timestamped(*_header_counts(lines, blank_lines))
+    )
+    blank = pl.lit(blank_lines)
     continues = pl.col("raw").str.contains(_CONTINUATION) | (
         pl.lit(timestamped) & (pl.col("layout") == FALLBACK)
     )
@@ -290,7 +345,8 @@ def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFra
             pl.col("raw").slice(1).str.join("\n").alias("_tail"),
         )
     )
-    heads = _extract(kept.filter(pl.col("_first")), layouts)
+    in_file = of_file.layouts if of_file is not None else ()
+    heads = _extract(kept.filter(pl.col("_first")), layouts, in_file)
     events = heads.join(bodies, on="_event", how="left", maintain_order="left")  # line order
     del heads, bodies
     # The whole text of multi-line events, put in place row by row: a when/then or coalesce
@@ -314,11 +370,15 @@ def _grouped(lines: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[pl.DataFra
     return events, marked.height - kept.height
 
 
-def parse_text(text: str, layouts: Sequence[Layout] = ()) -> Parsed:
-    """Parse text lines with the user's layouts first, then the built-in ones."""
+def parse_text(text: str, layouts: Sequence[Layout] = (), of_file: Heads | None = None) -> Parsed:
+    """Parse text lines with the user's layouts first, then the built-in ones.
+
+    For a slice of a file, `of_file` is the sum of its slices' `heads`: the file's decisions (is
+    it timestamped, which columns in which order); lines are numbered from 1 in the slice.
+    """
     every = [*layouts, *BUILTIN_LAYOUTS]
     lines = _match_layouts(numbered_lines(text), every)
-    events, skipped = _grouped(lines, every)
+    events, skipped = _grouped(lines, every, of_file)
     structured = events.select(ROW, "head", "layout").filter(pl.col("layout") != FALLBACK)
     pairs = _pairs(structured) if structured.height else None
     del structured
@@ -335,3 +395,17 @@ def parse_text(text: str, layouts: Sequence[Layout] = ()) -> Parsed:
         pairs=pairs,
         detail=detail,
     )
+
+
+def opens_event(raw: pl.Series, layouts: Sequence[Layout] = ()) -> pl.Series:
+    """Lines that start an event in any file: a known header, not blank, no continuation.
+
+    Whether the file is timestamped only decides about lines without a header, so a file can be
+    cut before such a line without changing any event.
+    """
+    lines = _match_layouts(raw.alias("raw").to_frame(), [*layouts, *BUILTIN_LAYOUTS])
+    return lines.select(
+        (pl.col("layout") != FALLBACK)
+        & ~pl.col("raw").str.contains(_CONTINUATION)
+        & ~pl.col("raw").str.contains(r"^\s*$")
+    ).to_series()
