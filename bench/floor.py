@@ -11,7 +11,6 @@ RESULTS.md. `--union-lines N` also times the rule pack's regexes as one alternat
 from __future__ import annotations
 
 import argparse
-import gzip
 import resource
 import sys
 import time
@@ -20,24 +19,25 @@ from pathlib import Path
 
 import polars as pl
 
+from analyzer.readers.decode import decode
+from analyzer.readers.discover import Source, discover, load
 from analyzer.readers.parsed import numbered_lines
 
 BENCH = Path(__file__).resolve().parent
 
 
-def _lines(path: Path) -> pl.DataFrame:
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    return numbered_lines(data.decode("utf-8", errors="replace"))
+def _lines(source: Source) -> pl.DataFrame:
+    """The reader's own first steps: load (gunzip), decode, split into lines."""
+    data, _ = load(source)
+    return numbered_lines(decode(data or b"").text)
 
 
 def lines_floor(folder: Path) -> tuple[int, float, float]:
     """(lines, wall seconds, CPU seconds) to turn every file of `folder` into frames of lines."""
-    files = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: -p.stat().st_size)
+    sources = sorted(discover([folder]).sources, key=lambda source: -source.work)
     wall, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(2) as pool:
-        count = sum(frame.height for frame in pool.map(_lines, files))
+        count = sum(frame.height for frame in pool.map(_lines, sources))
     return count, time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -45,7 +45,7 @@ def union_seconds(folder: Path, patterns: Path, lines: int) -> float:
     """CPU seconds of the patterns as one `str.contains` alternation on the first `lines` lines."""
     regexes = [p for p in patterns.read_text(encoding="utf-8").splitlines() if p]
     union = "|".join(f"(?:{p})" for p in regexes)
-    largest = max((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.stat().st_size)
+    largest = max(discover([folder]).sources, key=lambda source: source.work)
     head = _lines(largest).head(lines)
     cpu = time.process_time()
     head.select(pl.col("raw").str.contains(union).sum())

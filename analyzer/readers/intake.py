@@ -39,7 +39,14 @@ from analyzer.readers.sniff import (
 )
 from analyzer.readers.states import status_table, unknown_statuses
 from analyzer.readers.tabular import parse_delimited, parse_xlsx
-from analyzer.readers.text import Heads, Layout, heads_of, parse_text
+from analyzer.readers.text import (
+    Heads,
+    Layout,
+    dominant_layout,
+    heads_of,
+    layout_counts,
+    parse_text,
+)
 from analyzer.schema import Kind, empty_events
 
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
@@ -187,6 +194,9 @@ def _binary(source: Source) -> FileReport:
     return _skipped(source, "binary file", 0, note)
 
 
+_Keep = Callable[[pl.DataFrame], pl.DataFrame] | None
+
+
 def _read_one(source: Source, ctx: _Context, keep: _Keep) -> tuple[FileReport, pl.DataFrame | None]:
     if source.name.lower().endswith(DOC_SUFFIXES):
         data, problem = load(source)
@@ -227,9 +237,6 @@ def _read_one(source: Source, ctx: _Context, keep: _Keep) -> tuple[FileReport, p
     fmt_name = f"{parsed.format}/{parsed.detail}" if parsed.detail else parsed.format
     report = _report(source, fmt, fmt_name, kind_guess, notes + parsed.problems, tally)
     return report, keep(events) if keep is not None else events
-
-
-_Keep = Callable[[pl.DataFrame], pl.DataFrame] | None
 
 
 @dataclass
@@ -287,13 +294,11 @@ def _read_slices(
         tally.unparsed += parsed.unparsed
         tally.skipped += parsed.skipped
         tally.add(events)
-        layouts = parsed.frame.group_by("layout").len().iter_rows()
-        tally.layouts.update({str(layout): int(count) for layout, count in layouts})
+        tally.layouts.update(layout_counts(parsed.frame))
         kept.append(keep(events) if keep is not None else events)
     tally.skipped_reason = "blank lines" if tally.skipped else None
-    # The layout most events follow, ties by name: what parse_text says of a whole file.
-    top = sorted(tally.layouts.items(), key=lambda item: (-item[1], item[0]))
-    fmt_name = f"text/{top[0][0]}" if top else "text"
+    detail = dominant_layout(tally.layouts)
+    fmt_name = f"text/{detail}" if detail else "text"
     report = _report(source, fmt, fmt_name, kind_guess, notes, tally)
     return report, pl.concat(kept) if kept else None
 

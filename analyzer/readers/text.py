@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -92,6 +92,7 @@ FALLBACK = "plain"
 
 # Lines that continue the event above: indentation, Java and Python stack traces.
 _CONTINUATION = r"^(?:\s|at\s|Caused by:|Suppressed:|Traceback|\.\.\. \d+ more|During handling)"
+_BLANK = r"^\s*$"
 _PAIR = r"""[A-Za-z_][\w.\-]*=(?:"(?:[^"\\]|\\.)*"|\S+)"""
 # A line of only printable ASCII tokens separated by spaces, each a word without `=` or `"`, a
 # `key=value` with no `"` in the value, or a `key="quoted value"` without `"` or `\` inside:
@@ -260,7 +261,7 @@ def _pairs(events: pl.DataFrame) -> pl.DataFrame:
 
 def _blank(lines: pl.DataFrame) -> pl.Series:
     """Lines of only white space (as strip_chars sees it), without stripping a copy of each."""
-    return lines.select(pl.col("raw").str.contains(r"^\s*$")).to_series()
+    return lines.select(pl.col("raw").str.contains(_BLANK)).to_series()
 
 
 def _header_counts(lines: pl.DataFrame, blank: pl.Series) -> tuple[int, int]:
@@ -382,8 +383,7 @@ def parse_text(text: str, layouts: Sequence[Layout] = (), of_file: Heads | None 
     structured = events.select(ROW, "head", "layout").filter(pl.col("layout") != FALLBACK)
     pairs = _pairs(structured) if structured.height else None
     del structured
-    counts = events.group_by("layout").len().sort(["len", "layout"], descending=[True, False])
-    detail = str(counts["layout"][0]) if counts.height else None
+    detail = dominant_layout(layout_counts(events))
     internal = ["_event", "_tail", "_raw", "head", "_blank", "_start", "_first", "_single"]
     frame = events.drop([c for c in internal if c in events.columns])
     return Parsed(
@@ -397,6 +397,16 @@ def parse_text(text: str, layouts: Sequence[Layout] = (), of_file: Heads | None 
     )
 
 
+def layout_counts(events: pl.DataFrame) -> dict[str, int]:
+    """How many events follow each layout (`events` with their `layout` column)."""
+    return {str(name): int(n) for name, n in events.group_by("layout").len().iter_rows()}
+
+
+def dominant_layout(counts: Mapping[str, int]) -> str | None:
+    """The layout most events follow, ties by name: the `detail` of a text file."""
+    return min(counts, key=lambda name: (-counts[name], name), default=None)
+
+
 def opens_event(raw: pl.Series, layouts: Sequence[Layout] = ()) -> pl.Series:
     """Lines that start an event in any file: a known header, not blank, no continuation.
 
@@ -407,5 +417,5 @@ def opens_event(raw: pl.Series, layouts: Sequence[Layout] = ()) -> pl.Series:
     return lines.select(
         (pl.col("layout") != FALLBACK)
         & ~pl.col("raw").str.contains(_CONTINUATION)
-        & ~pl.col("raw").str.contains(r"^\s*$")
+        & ~pl.col("raw").str.contains(_BLANK)
     ).to_series()
